@@ -1,0 +1,983 @@
+/* ingest — one export file into the database (see ingest.h). */
+#include <errno.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "supportkpi/csvin.h"
+#include "supportkpi/ingest.h"
+#include "supportkpi/store.h"
+
+#define MAX_DBCOLS 24
+
+/* How a table column gets its value from the mapped row. */
+enum src { S_TEXT, S_WALL, S_TS, S_INT, S_REAL, S_STATUS, S_STATUS_RAW, S_KEY, S_CREDIT };
+
+struct dbcol {
+	const char *name;
+	enum src src;
+	const char *canon; /* the canonical column it comes from, or NULL (derived) */
+};
+
+struct table {
+	const char *name;
+	const char *key;
+	const struct dbcol *cols;
+	int ncols;
+};
+
+static const struct dbcol ticket_dbcols[] = {
+	{ "ticket_id", S_TEXT, "ticket_id" },
+	{ "created_at", S_WALL, "created_at" }, { "created_ts", S_TS, "created_at" },
+	{ "first_response_at", S_WALL, "first_response_at" }, { "first_response_ts", S_TS, "first_response_at" },
+	{ "resolved_at", S_WALL, "resolved_at" }, { "resolved_ts", S_TS, "resolved_at" },
+	{ "closed_at", S_WALL, "closed_at" }, { "closed_ts", S_TS, "closed_at" },
+	{ "updated_at", S_WALL, "updated_at" }, { "updated_ts", S_TS, "updated_at" },
+	{ "status", S_STATUS, "status" }, { "status_raw", S_STATUS_RAW, "status" },
+	{ "agent", S_TEXT, "agent" }, { "team", S_TEXT, "team" }, { "channel", S_TEXT, "channel" },
+	{ "category", S_TEXT, "category" }, { "priority", S_TEXT, "priority" },
+	{ "reopen_count", S_INT, "reopen_count" }, { "replies", S_INT, "replies" },
+	{ "subject", S_TEXT, "subject" },
+};
+
+static const struct dbcol survey_dbcols[] = {
+	{ "survey_key", S_KEY, NULL },
+	{ "survey_id", S_TEXT, "survey_id" }, { "ticket_id", S_TEXT, "ticket_id" },
+	{ "agent", S_TEXT, "agent" }, { "credited_agent", S_CREDIT, NULL },
+	{ "submitted_at", S_WALL, "submitted_at" }, { "submitted_ts", S_TS, "submitted_at" },
+	{ "score", S_INT, "score" }, { "nps", S_INT, "nps" }, { "attitude", S_INT, "attitude" },
+	{ "skill", S_INT, "skill" }, { "timeliness", S_INT, "timeliness" },
+	{ "follow_through", S_INT, "follow_through" },
+};
+
+static const struct dbcol assessment_dbcols[] = {
+	{ "agent", S_TEXT, "agent" }, { "period", S_TEXT, "period" },
+	{ "score", S_REAL, "score" }, { "assessor", S_TEXT, "assessor" },
+};
+
+static const struct table tables[] = {
+	[SKPI_KIND_TICKETS] = { "tickets", "ticket_id", ticket_dbcols,
+				(int)(sizeof ticket_dbcols / sizeof ticket_dbcols[0]) },
+	[SKPI_KIND_SURVEYS] = { "surveys", "survey_key", survey_dbcols,
+				(int)(sizeof survey_dbcols / sizeof survey_dbcols[0]) },
+	[SKPI_KIND_ASSESSMENTS] = { "assessments", NULL, assessment_dbcols,
+				    (int)(sizeof assessment_dbcols / sizeof assessment_dbcols[0]) },
+};
+
+/* a value of the row being loaded; s points into the csv row, the stored row or buf */
+struct val {
+	int null;
+	int64_t i;
+	double r;
+	const char *s;
+	size_t n;
+	char buf[64];
+};
+
+/* one data-quality note of the row being loaded */
+struct note {
+	const char *column;
+	char raw[256];
+	size_t raw_len;
+	char reason[160];
+};
+
+struct ing {
+	sqlite3 *db;
+	const ingest_opts *o;
+	ingest_stats *st;
+	const struct table *t;
+	rowmap map;
+	int have_header;
+	int canon_of[MAX_DBCOLS];  /* canonical column index per db column, -1 derived */
+	int present[MAX_DBCOLS];
+	struct val v[MAX_DBCOLS];
+	struct note notes[ROWMAP_MAX_COLS + 2];
+	int nnotes;
+	sqlite3_stmt *ins, *sel, *upd, *hist, *dq, *credit;
+	FILE *rej;
+	char rej_tmp[1100];
+	char key_buf[512];
+};
+
+/* --- small helpers ---------------------------------------------------------------- */
+
+static skpi_err db_fail(struct ing *g, int rc, const char *what, skpi_diag *d)
+{
+	skpi_err e = store_fail(g->db, rc, what, d);
+
+	if (d && !d->file[0])
+		snprintf(d->file, sizeof d->file, "%s", g->o->path);
+	return e;
+}
+
+static void add_note(struct ing *g, const char *column, const char *raw, size_t n,
+		     const char *reason, const char *detail)
+{
+	struct note *nt;
+
+	if (g->nnotes >= (int)(sizeof g->notes / sizeof g->notes[0]))
+		return;
+	nt = &g->notes[g->nnotes++];
+	nt->column = column;
+	nt->raw_len = n < sizeof nt->raw ? n : sizeof nt->raw - 1;
+	if (raw)
+		memcpy(nt->raw, raw, nt->raw_len);
+	nt->raw[nt->raw_len] = '\0';
+	snprintf(nt->reason, sizeof nt->reason, "%s%s", reason, detail ? detail : "");
+}
+
+/* write one CSV field, quoted when it needs to be */
+static void put_field(FILE *fp, const char *s, size_t n)
+{
+	int q = n && (s[0] == ' ' || s[n - 1] == ' ');
+
+	for (size_t i = 0; i < n && !q; i++)
+		q = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	if (!q) {
+		fwrite(s, 1, n, fp);
+		return;
+	}
+	putc('"', fp);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			putc('"', fp);
+		putc(s[i], fp);
+	}
+	putc('"', fp);
+}
+
+static skpi_err open_rejects(struct ing *g, skpi_diag *d)
+{
+	const char *path = g->st->rejects_path;
+
+	snprintf(g->rej_tmp, sizeof g->rej_tmp, "%s.tmp.%ld", path, (long)getpid());
+	g->rej = fopen(g->rej_tmp, "w");
+	if (!g->rej) {
+		skpi_diag_set(d, SKPI_ERR_CREATE, path, 0, "cannot write the rejects file: %s",
+			      strerror(errno));
+		skpi_diag_hint(d, "choose a writable place with --rejects FILE");
+		return SKPI_ERR_CREATE;
+	}
+	fputs("line,reason", g->rej);
+	for (size_t f = 0; f < g->map.header_fields; f++) {
+		putc(',', g->rej);
+		put_field(g->rej, g->map.header_names[f], strlen(g->map.header_names[f]));
+	}
+	putc('\n', g->rej);
+	return SKPI_OK;
+}
+
+static skpi_err reject(struct ing *g, const csvin_row *row, const char *reason, skpi_diag *d)
+{
+	skpi_err e;
+
+	g->st->rejected++;
+	if (!g->rej && (e = open_rejects(g, d)) != SKPI_OK)
+		return e;
+	fprintf(g->rej, "%ld,", row->line);
+	put_field(g->rej, reason, strlen(reason));
+	for (size_t f = 0; f < row->nfields; f++) {
+		putc(',', g->rej);
+		if (row->fields[f])
+			put_field(g->rej, row->fields[f], row->lens[f]);
+	}
+	putc('\n', g->rej);
+	if (ferror(g->rej)) {
+		skpi_diag_set(d, SKPI_ERR_IO, g->st->rejects_path, 0, "write error on the rejects file");
+		return SKPI_ERR_IO;
+	}
+	return SKPI_OK;
+}
+
+/* --- statements ------------------------------------------------------------------- */
+
+static skpi_err prepare(struct ing *g, sqlite3_stmt **st, const char *sql, skpi_diag *d)
+{
+	int rc = sqlite3_prepare_v3(g->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+
+	return rc == SQLITE_OK ? SKPI_OK : db_fail(g, rc, "preparing a statement", d);
+}
+
+/* The upsert statements are made from the fixed column lists above (never from data). */
+static skpi_err prepare_all(struct ing *g, skpi_diag *d)
+{
+	const struct table *t = g->t;
+	char cols[1024] = "", params[512] = "", sets[2048] = "", sql[4096];
+	size_t oc = 0, op = 0, os = 0;
+	skpi_err e;
+
+	for (int i = 0; i < t->ncols; i++) {
+		oc += (size_t)snprintf(cols + oc, sizeof cols - oc, "%s%s", i ? ", " : "", t->cols[i].name);
+		op += (size_t)snprintf(params + op, sizeof params - op, "%s?%d", i ? ", " : "", i + 1);
+		if (i)
+			os += (size_t)snprintf(sets + os, sizeof sets - os, "%s = ?%d, ", t->cols[i].name, i + 1);
+	}
+	snprintf(sql, sizeof sql, "INSERT INTO %s (%s, ingest_id, source_line) VALUES (%s, ?%d, ?%d) "
+		 "ON CONFLICT (%s) DO NOTHING", t->name, cols, params, t->ncols + 1, t->ncols + 2, t->key);
+	if ((e = prepare(g, &g->ins, sql, d)))
+		return e;
+	snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE %s = ?1", cols, t->name, t->key);
+	if ((e = prepare(g, &g->sel, sql, d)))
+		return e;
+	snprintf(sql, sizeof sql, "UPDATE %s SET %singest_id = ?%d, source_line = ?%d WHERE %s = ?1",
+		 t->name, sets, t->ncols + 1, t->ncols + 2, t->key);
+	if ((e = prepare(g, &g->upd, sql, d)))
+		return e;
+	if ((e = prepare(g, &g->dq, "INSERT INTO data_quality (ingest_id, kind, record_key, line, "
+			 "column_name, raw_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", d)))
+		return e;
+	if (g->o->kind == SKPI_KIND_TICKETS &&
+	    (e = prepare(g, &g->hist, "INSERT INTO ticket_status_history (ticket_id, changed_at, "
+			 "changed_ts, old_status, new_status, ingest_id, source_line) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", d)))
+		return e;
+	if (g->o->kind == SKPI_KIND_SURVEYS &&
+	    (e = prepare(g, &g->credit, "SELECT agent FROM tickets WHERE ticket_id = ?1", d)))
+		return e;
+	return SKPI_OK;
+}
+
+static void finalize_all(struct ing *g)
+{
+	sqlite3_finalize(g->ins);
+	sqlite3_finalize(g->sel);
+	sqlite3_finalize(g->upd);
+	sqlite3_finalize(g->dq);
+	sqlite3_finalize(g->hist);
+	sqlite3_finalize(g->credit);
+}
+
+static int bind_val(sqlite3_stmt *st, int i, const struct val *v, enum src src)
+{
+	if (v->null)
+		return sqlite3_bind_null(st, i);
+	switch (src) {
+	case S_TS:
+	case S_INT:
+	case S_STATUS:
+		if (src == S_STATUS)
+			return sqlite3_bind_text(st, i, v->s, -1, SQLITE_STATIC);
+		return sqlite3_bind_int64(st, i, v->i);
+	case S_REAL:
+		return sqlite3_bind_double(st, i, v->r);
+	default:
+		return sqlite3_bind_text(st, i, v->s, (int)v->n, SQLITE_TRANSIENT);
+	}
+}
+
+static skpi_err bind_row(struct ing *g, sqlite3_stmt *st, long line)
+{
+	int rc = SQLITE_OK;
+
+	for (int i = 0; i < g->t->ncols && rc == SQLITE_OK; i++)
+		rc = bind_val(st, i + 1, &g->v[i], g->t->cols[i].src);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, g->t->ncols + 1, g->st->ingest_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, g->t->ncols + 2, line);
+	return rc;
+}
+
+/* --- mapping one row --------------------------------------------------------------- */
+
+static void set_text(struct val *v, const char *s, size_t n)
+{
+	v->null = s == NULL;
+	v->s = s;
+	v->n = n;
+}
+
+/* Fill g->v from the csv row.  Returns a reason to reject the row, or NULL. */
+static const char *map_row(struct ing *g, const csvin_row *row, char *why, size_t whysz)
+{
+	const rowmap *m = &g->map;
+	const struct table *t = g->t;
+	rowmap_time tm[ROWMAP_MAX_COLS];
+	int tm_ok[ROWMAP_MAX_COLS] = { 0 };
+
+	g->nnotes = 0;
+	if (row->nfields != m->header_fields) {
+		snprintf(why, whysz, "the row has %zu fields, the header has %zu", row->nfields,
+			 m->header_fields);
+		return why;
+	}
+	/* timestamps and required columns first */
+	for (size_t c = 0; c < m->ncols; c++) {
+		size_t n;
+		const char *s = rowmap_field(m, row, (int)c, &n);
+
+		if (!s && m->cols[c].required) {
+			snprintf(why, whysz, "%s is empty", m->cols[c].name);
+			return why;
+		}
+		if (s && m->cols[c].type == RM_TIME) {
+			if (rowmap_time_of(m, (int)c, s, n, &tm[c]) == 0) {
+				tm_ok[c] = 1;
+			} else if (m->cols[c].required) {
+				char val[128];
+
+				skpi_printable(val, sizeof val, s, n);
+				snprintf(why, whysz, "%s '%s' is not a timestamp (expected %s)",
+					 m->cols[c].name, val, rowmap_time_form(m, (int)c));
+				return why;
+			} else {
+				add_note(g, m->cols[c].name, s, n, "not a timestamp; expected ",
+					 rowmap_time_form(m, (int)c));
+			}
+		}
+		if (s && m->cols[c].type == RM_KEY && m->cols[c].required && n == 0) {
+			snprintf(why, whysz, "%s is empty", m->cols[c].name);
+			return why;
+		}
+	}
+	for (int i = 0; i < t->ncols; i++) {
+		const struct dbcol *dc = &t->cols[i];
+		struct val *v = &g->v[i];
+		int c = g->canon_of[i];
+		size_t n = 0;
+		const char *s = c >= 0 ? rowmap_field(m, row, c, &n) : NULL;
+
+		memset(v, 0, offsetof(struct val, buf));
+		v->null = 1;
+		g->present[i] = c < 0 || m->index[c] >= 0;
+		switch (dc->src) {
+		case S_TEXT:
+			set_text(v, s, n);
+			break;
+		case S_WALL:
+		case S_TS:
+			if (s && tm_ok[c]) {
+				int64_t inst, wall;
+
+				if (tm[c].has_offset) {
+					inst = tm[c].wall - tm[c].offset;
+					wall = skpi_tz_to_wall(g->o->tz, inst);
+				} else {
+					inst = skpi_tz_from_wall(g->o->tz, tm[c].wall, NULL);
+					wall = skpi_tz_to_wall(g->o->tz, inst);
+				}
+				v->null = 0;
+				if (dc->src == S_TS) {
+					v->i = inst;
+				} else {
+					skpi_wall_format(wall, v->buf);
+					v->s = v->buf;
+					v->n = 19;
+				}
+			}
+			break;
+		case S_INT:
+		case S_REAL:
+			if (s) {
+				char tmp[64], *end;
+				double x;
+
+				if (n >= sizeof tmp) {
+					add_note(g, dc->canon, s, n, "not a number", NULL);
+					break;
+				}
+				memcpy(tmp, s, n);
+				tmp[n] = '\0';
+				errno = 0;
+				x = strtod(tmp, &end);
+				if (end == tmp || *end || errno || x != x) {
+					add_note(g, dc->canon, s, n, "not a number", NULL);
+				} else if (dc->src == S_INT && x != (double)(int64_t)x) {
+					add_note(g, dc->canon, s, n, "not a whole number", NULL);
+				} else if (x < m->cols[c].lo || x > m->cols[c].hi) {
+					char range[64];
+
+					snprintf(range, sizeof range, "outside %g-%g", m->cols[c].lo, m->cols[c].hi);
+					add_note(g, dc->canon, s, n, range, NULL);
+				} else {
+					v->null = 0;
+					v->i = (int64_t)x;
+					v->r = x;
+				}
+			}
+			break;
+		case S_STATUS:
+			if (s) {
+				int stt = rowmap_status(m, s, n);
+
+				if (stt == SKPI_ST_NONE)
+					add_note(g, "status", s, n,
+						 "not in the status vocabulary (add it under [status] in the mapping file)", NULL);
+				else {
+					v->null = 0;
+					v->s = skpi_status_name(stt);
+					v->n = strlen(v->s);
+				}
+			}
+			break;
+		case S_STATUS_RAW:
+			set_text(v, s, n);
+			break;
+		case S_KEY:
+		case S_CREDIT:
+			break; /* derived below */
+		}
+	}
+	return NULL;
+}
+
+static int col_of(const struct table *t, const char *name)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* checks across fields: a time before creation is not a real time */
+static void check_ticket_times(struct ing *g)
+{
+	const struct table *t = g->t;
+	int cts = col_of(t, "created_ts");
+	static const char *const after[] = { "first_response", "resolved", "closed" };
+
+	for (int k = 0; k < 3; k++) {
+		char at[32], ts[32];
+		int ia, it;
+
+		snprintf(at, sizeof at, "%s_at", after[k]);
+		snprintf(ts, sizeof ts, "%s_ts", after[k]);
+		ia = col_of(t, at);
+		it = col_of(t, ts);
+		if (!g->v[it].null && g->v[it].i < g->v[cts].i) {
+			add_note(g, t->cols[ia].name, g->v[ia].s, g->v[ia].n, "before created_at", NULL);
+			g->v[ia].null = g->v[it].null = 1;
+		}
+	}
+}
+
+/* derived survey columns: the key, and whom the survey is credited to */
+static const char *derive_survey(struct ing *g, char *why, size_t whysz)
+{
+	const struct table *t = g->t;
+	struct val *key = &g->v[col_of(t, "survey_key")];
+	const struct val *sid = &g->v[col_of(t, "survey_id")];
+	const struct val *tid = &g->v[col_of(t, "ticket_id")];
+	const struct val *sub = &g->v[col_of(t, "submitted_at")];
+
+	if (!sid->null) {
+		set_text(key, sid->s, sid->n);
+	} else if (!tid->null && !sub->null) {
+		int n = snprintf(g->key_buf, sizeof g->key_buf, "%.*s @ %s", (int)tid->n, tid->s, sub->s);
+
+		set_text(key, g->key_buf, (size_t)n < sizeof g->key_buf ? (size_t)n : sizeof g->key_buf - 1);
+	} else {
+		snprintf(why, whysz, "survey_id and ticket_id are both empty");
+		return why;
+	}
+	return NULL;
+}
+
+static skpi_err credit_survey(struct ing *g, const struct val *stored_credit, skpi_diag *d)
+{
+	struct val *cr = &g->v[col_of(g->t, "credited_agent")];
+	const struct val *agent = &g->v[col_of(g->t, "agent")];
+	const struct val *tid = &g->v[col_of(g->t, "ticket_id")];
+	int rc;
+
+	if (!agent->null) {
+		*cr = *agent;
+		return SKPI_OK;
+	}
+	if (stored_credit && !stored_credit->null) {
+		*cr = *stored_credit;
+		return SKPI_OK;
+	}
+	cr->null = 1;
+	if (tid->null)
+		return SKPI_OK;
+	sqlite3_bind_text(g->credit, 1, tid->s, (int)tid->n, SQLITE_STATIC);
+	rc = sqlite3_step(g->credit);
+	if (rc == SQLITE_ROW && sqlite3_column_type(g->credit, 0) != SQLITE_NULL) {
+		const char *a = (const char *)sqlite3_column_text(g->credit, 0);
+		size_t n = (size_t)sqlite3_column_bytes(g->credit, 0);
+
+		n = n < sizeof cr->buf - 1 ? n : sizeof cr->buf - 1;
+		memcpy(cr->buf, a, n);
+		cr->buf[n] = '\0';
+		set_text(cr, cr->buf, n);
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_reset(g->credit);
+		return db_fail(g, rc, "looking up the survey's ticket", d);
+	}
+	sqlite3_reset(g->credit);
+	return SKPI_OK;
+}
+
+/* --- writing ----------------------------------------------------------------------- */
+
+static skpi_err write_notes(struct ing *g, const struct val *key, long line, skpi_diag *d)
+{
+	for (int k = 0; k < g->nnotes; k++) {
+		const struct note *nt = &g->notes[k];
+		int rc;
+
+		sqlite3_bind_int64(g->dq, 1, g->st->ingest_id);
+		sqlite3_bind_text(g->dq, 2, skpi_kind_name(g->o->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_text(g->dq, 3, key->s, (int)key->n, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(g->dq, 4, line);
+		sqlite3_bind_text(g->dq, 5, nt->column, -1, SQLITE_STATIC);
+		if (nt->raw_len)
+			sqlite3_bind_text(g->dq, 6, nt->raw, (int)nt->raw_len, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(g->dq, 6);
+		sqlite3_bind_text(g->dq, 7, nt->reason, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(g->dq);
+		sqlite3_reset(g->dq);
+		if (rc != SQLITE_DONE)
+			return db_fail(g, rc, "writing a data-quality note", d);
+		g->st->dq_notes++;
+	}
+	return SKPI_OK;
+}
+
+static skpi_err write_history(struct ing *g, const struct val *old, long line, skpi_diag *d)
+{
+	const struct table *t = g->t;
+	const struct val *nw = &g->v[col_of(t, "status")];
+	const struct val *upd_at = &g->v[col_of(t, "updated_at")];
+	const struct val *upd_ts = &g->v[col_of(t, "updated_ts")];
+	int rc;
+
+	if (old ? (old->null == nw->null && (nw->null || strcmp(old->s, nw->s) == 0)) : nw->null)
+		return SKPI_OK;
+	sqlite3_bind_text(g->hist, 1, g->v[0].s, (int)g->v[0].n, SQLITE_TRANSIENT);
+	if (!upd_at->null) {
+		sqlite3_bind_text(g->hist, 2, upd_at->s, (int)upd_at->n, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(g->hist, 3, upd_ts->i);
+	} else if (!old) { /* the first status seen: as of creation */
+		const struct val *cat = &g->v[col_of(t, "created_at")];
+
+		sqlite3_bind_text(g->hist, 2, cat->s, (int)cat->n, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(g->hist, 3, g->v[col_of(t, "created_ts")].i);
+	} else {
+		sqlite3_bind_null(g->hist, 2);
+		sqlite3_bind_null(g->hist, 3);
+	}
+	if (old && !old->null)
+		sqlite3_bind_text(g->hist, 4, old->s, (int)old->n, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(g->hist, 4);
+	if (!nw->null)
+		sqlite3_bind_text(g->hist, 5, nw->s, (int)nw->n, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(g->hist, 5);
+	sqlite3_bind_int64(g->hist, 6, g->st->ingest_id);
+	sqlite3_bind_int64(g->hist, 7, line);
+	rc = sqlite3_step(g->hist);
+	sqlite3_reset(g->hist);
+	return rc == SQLITE_DONE ? SKPI_OK : db_fail(g, rc, "writing the status history", d);
+}
+
+/* read the stored value of column i from g->sel into v (borrowed from the statement) */
+static void stored_val(struct ing *g, int i, struct val *v)
+{
+	enum src src = g->t->cols[i].src;
+
+	memset(v, 0, offsetof(struct val, buf));
+	v->null = sqlite3_column_type(g->sel, i) == SQLITE_NULL;
+	if (v->null)
+		return;
+	if (src == S_TS || src == S_INT) {
+		v->i = sqlite3_column_int64(g->sel, i);
+	} else if (src == S_REAL) {
+		v->r = sqlite3_column_double(g->sel, i);
+	} else {
+		v->s = (const char *)sqlite3_column_text(g->sel, i);
+		v->n = (size_t)sqlite3_column_bytes(g->sel, i);
+	}
+}
+
+static int same_val(const struct val *a, const struct val *b, enum src src)
+{
+	if (a->null || b->null)
+		return a->null == b->null;
+	if (src == S_TS || src == S_INT)
+		return a->i == b->i;
+	if (src == S_REAL)
+		return a->r == b->r;
+	if (src == S_STATUS)
+		return strcmp(a->s, b->s) == 0;
+	return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;
+}
+
+/* insert the row, or compare it with the stored one and update it */
+static skpi_err upsert(struct ing *g, long line, skpi_diag *d)
+{
+	const struct table *t = g->t;
+	struct val old[MAX_DBCOLS];
+	int rc, changed = 0, stale = 0, is_ticket = g->o->kind == SKPI_KIND_TICKETS;
+	int ist = is_ticket ? col_of(t, "status") : -1;
+	skpi_err e = SKPI_OK;
+
+	if (g->o->kind == SKPI_KIND_SURVEYS && (e = credit_survey(g, NULL, d)))
+		return e;
+	rc = bind_row(g, g->ins, line);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(g->ins);
+	sqlite3_reset(g->ins);
+	if (rc != SQLITE_DONE)
+		return db_fail(g, rc, "inserting a row", d);
+	if (sqlite3_changes(g->db) == 1) {
+		g->st->inserted++;
+		if (is_ticket && (e = write_history(g, NULL, line, d)))
+			return e;
+		return write_notes(g, &g->v[0], line, d);
+	}
+	/* the key exists: compare */
+	sqlite3_bind_text(g->sel, 1, g->v[0].s, (int)g->v[0].n, SQLITE_TRANSIENT);
+	rc = sqlite3_step(g->sel);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(g->sel);
+		return db_fail(g, rc == SQLITE_DONE ? SQLITE_INTERNAL : rc, "reading a stored row", d);
+	}
+	for (int i = 0; i < t->ncols; i++)
+		stored_val(g, i, &old[i]);
+	if (is_ticket) {
+		int uts = col_of(t, "updated_ts");
+
+		stale = g->present[uts] && !g->v[uts].null && !old[uts].null && g->v[uts].i < old[uts].i;
+	}
+	if (g->o->kind == SKPI_KIND_SURVEYS) {
+		int ic = col_of(t, "credited_agent");
+
+		if ((e = credit_survey(g, &old[ic], d)))
+			goto out;
+	}
+	for (int i = 0; i < t->ncols && !stale; i++) {
+		if (!g->present[i])
+			g->v[i] = old[i]; /* a column the export does not have keeps its value */
+		else if (!same_val(&g->v[i], &old[i], t->cols[i].src))
+			changed = 1;
+	}
+	if (stale) {
+		g->st->unchanged++;
+		g->nnotes = 0;
+		add_note(g, "updated_at", g->v[col_of(t, "updated_at")].s, 19,
+			 "older than the stored state of this ticket: not applied", NULL);
+		e = write_notes(g, &g->v[0], line, d);
+		goto out;
+	}
+	if (!changed) {
+		g->st->unchanged++;
+		goto out;
+	}
+	rc = bind_row(g, g->upd, line);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(g->upd);
+	sqlite3_reset(g->upd);
+	if (rc != SQLITE_DONE) {
+		e = db_fail(g, rc, "updating a row", d);
+		goto out;
+	}
+	g->st->updated++;
+	if (is_ticket && (e = write_history(g, &old[ist], line, d)))
+		goto out;
+	e = write_notes(g, &g->v[0], line, d);
+out:
+	sqlite3_reset(g->sel);
+	return e;
+}
+
+static skpi_err on_row(void *ctx, const csvin_row *row, skpi_diag *d)
+{
+	struct ing *g = ctx;
+	char why[512];
+	const char *reason;
+	skpi_err e;
+
+	if (!g->have_header) {
+		g->have_header = 1;
+		return rowmap_bind(&g->map, row, g->o->path, d);
+	}
+	g->st->read++;
+	reason = map_row(g, row, why, sizeof why);
+	if (!reason && g->o->kind == SKPI_KIND_SURVEYS)
+		reason = derive_survey(g, why, sizeof why);
+	if (reason)
+		return reject(g, row, reason, d);
+	if (g->o->kind == SKPI_KIND_TICKETS)
+		check_ticket_times(g);
+	if (g->nnotes)
+		g->st->dq_rows++;
+	e = upsert(g, row->line, d);
+	if (e && d && !d->line)
+		d->line = row->line;
+	return e;
+}
+
+/* --- the file ----------------------------------------------------------------------- */
+
+static void utc_now(char buf[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void default_rejects(const char *path, char *out, size_t n)
+{
+	size_t len = strlen(path);
+
+	if (len > 4 && strcasecmp(path + len - 4, ".csv") == 0)
+		len -= 4;
+	snprintf(out, n, "%.*s.rejects.csv", (int)len, path);
+}
+
+static skpi_err find_previous(struct ing *g, skpi_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(g->db, "SELECT ingest_id, finished_at FROM ingest_log WHERE sha256 = ?1 "
+				    "AND kind = ?2 AND ingest_id < ?3 ORDER BY ingest_id LIMIT 1", -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, g->st->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, skpi_kind_name(g->o->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, g->st->ingest_id);
+		rc = sqlite3_step(st);
+	}
+	if (rc == SQLITE_ROW) {
+		g->st->previous_id = sqlite3_column_int64(st, 0);
+		snprintf(g->st->previous_at, sizeof g->st->previous_at, "%s",
+			 (const char *)sqlite3_column_text(st, 1));
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SKPI_OK : db_fail(g, rc, "reading the ingest log", d);
+}
+
+static skpi_err log_ingest(struct ing *g, const char *started, skpi_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	char finished[32];
+	int rc;
+
+	utc_now(finished);
+	rc = sqlite3_prepare_v2(g->db, "UPDATE ingest_log SET sha256 = ?2, finished_at = ?3, rows_read = ?4, "
+				"inserted = ?5, updated = ?6, unchanged = ?7, rejected = ?8, dq_rows = ?9, "
+				"started_at = ?10 WHERE ingest_id = ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, g->st->ingest_id);
+		sqlite3_bind_text(st, 2, g->st->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, finished, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)g->st->read);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)g->st->inserted);
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)g->st->updated);
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)g->st->unchanged);
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)g->st->rejected);
+		sqlite3_bind_int64(st, 9, (sqlite3_int64)g->st->dq_rows);
+		sqlite3_bind_text(st, 10, started, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SKPI_OK : db_fail(g, rc, "recording the ingest", d);
+}
+
+static skpi_err begin_log(struct ing *g, const char *started, skpi_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(g->db, "INSERT INTO ingest_log (kind, file_name, sha256, map_file, "
+				    "started_at, finished_at, rows_read, inserted, updated, unchanged, rejected, "
+				    "dq_rows) VALUES (?1, ?2, '', ?3, ?4, ?4, 0, 0, 0, 0, 0, 0)", -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, skpi_kind_name(g->o->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, g->o->path, -1, SQLITE_STATIC);
+		if (g->o->map_path)
+			sqlite3_bind_text(st, 3, g->o->map_path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, started, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(g, rc, "recording the ingest", d);
+	g->st->ingest_id = sqlite3_last_insert_rowid(g->db);
+	return SKPI_OK;
+}
+
+/* surveys that arrived before their ticket are credited once the ticket is known */
+static skpi_err credit_waiting_surveys(struct ing *g, skpi_diag *d)
+{
+	int rc = sqlite3_exec(g->db,
+		"UPDATE surveys SET credited_agent = (SELECT t.agent FROM tickets t "
+		"WHERE t.ticket_id = surveys.ticket_id) "
+		"WHERE credited_agent IS NULL AND agent IS NULL AND ticket_id IN "
+		"(SELECT ticket_id FROM tickets WHERE agent IS NOT NULL)", NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? SKPI_OK : db_fail(g, rc, "crediting surveys to their ticket's agent", d);
+}
+
+static void hex(const uint8_t *b, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+skpi_err skpi_sha256_file(const char *path, char out[65], skpi_diag *d)
+{
+	struct sha256_ctx ctx;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	char buf[65536];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+	int bad;
+
+	if (!fp)
+		return skpi_diag_set(d, SKPI_ERR_NOINPUT, path, 0, "cannot read: %s", strerror(errno));
+	sha256_init(&ctx);
+	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+		sha256_update(&ctx, n, (const uint8_t *)buf);
+	bad = ferror(fp);
+	fclose(fp);
+	if (bad)
+		return skpi_diag_set(d, SKPI_ERR_IO, path, 0, "read error");
+	sha256_digest(&ctx, sizeof digest, digest);
+	hex(digest, sizeof digest, out);
+	return SKPI_OK;
+}
+
+skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_diag *d)
+{
+	struct ing g;
+	csvin r;
+	int csv_ready = 0, in_txn = 0, rc;
+	FILE *fp = NULL;
+	struct stat sb;
+	struct sha256_ctx sha;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	char *buf = NULL, started[32];
+	size_t n;
+	skpi_err e;
+
+	memset(st, 0, sizeof *st);
+	memset(&g, 0, sizeof g);
+	g.db = db;
+	g.o = o;
+	g.st = st;
+	g.t = &tables[o->kind];
+	if ((e = rowmap_init(&g.map, o->kind)) != SKPI_OK)
+		return skpi_diag_set(d, e, o->path, 0, "out of memory");
+	if (o->map_path && (e = rowmap_load(&g.map, o->map_path, d)) != SKPI_OK)
+		goto out;
+	for (int i = 0; i < g.t->ncols; i++)
+		g.canon_of[i] = g.t->cols[i].canon ? rowmap_column_index(o->kind, g.t->cols[i].canon) : -1;
+	if (o->rejects_path)
+		snprintf(st->rejects_path, sizeof st->rejects_path, "%s", o->rejects_path);
+	else
+		default_rejects(o->path, st->rejects_path, sizeof st->rejects_path);
+
+	fp = fopen(o->path, "rb");
+	if (!fp || fstat(fileno(fp), &sb) != 0) {
+		e = skpi_diag_set(d, SKPI_ERR_NOINPUT, o->path, 0, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		e = skpi_diag_set(d, SKPI_ERR_NOINPUT, o->path, 0, "is a directory, not an export file");
+		goto out;
+	}
+	buf = malloc(65536);
+	if (!buf) {
+		e = skpi_diag_set(d, SKPI_ERR_NOMEM, o->path, 0, "out of memory");
+		goto out;
+	}
+	if ((e = csvin_init(&r, o->path, g.map.encoding, g.map.delim, on_row, &g, d)) != SKPI_OK) {
+		if (d && g.map.map_path) {
+			snprintf(d->file, sizeof d->file, "%s", g.map.map_path);
+		}
+		goto out;
+	}
+	csv_ready = 1;
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		e = db_fail(&g, rc, "starting the transaction", d);
+		goto out;
+	}
+	in_txn = 1;
+	utc_now(started);
+	if ((e = begin_log(&g, started, d)) || (e = prepare_all(&g, d)))
+		goto out;
+	sha256_init(&sha);
+	while ((n = fread(buf, 1, 65536, fp)) > 0) {
+		sha256_update(&sha, n, (const uint8_t *)buf);
+		if ((e = csvin_feed(&r, buf, n, d)) != SKPI_OK)
+			goto out;
+		if (o->progress)
+			o->progress(o->progress_ctx, r.bytes_in, (unsigned long long)sb.st_size);
+	}
+	if (ferror(fp)) {
+		e = skpi_diag_set(d, SKPI_ERR_IO, o->path, 0, "read error: %s", strerror(errno));
+		goto out;
+	}
+	if ((e = csvin_finish(&r, d)) != SKPI_OK)
+		goto out;
+	if (!g.have_header) {
+		e = skpi_diag_set(d, SKPI_ERR_CSV, o->path, 0, "the file is empty: there is no header row");
+		skpi_diag_hint(d, "an export starts with a header row naming its columns");
+		goto out;
+	}
+	sha256_digest(&sha, sizeof digest, digest);
+	hex(digest, sizeof digest, st->sha256);
+	if (o->kind == SKPI_KIND_TICKETS && (e = credit_waiting_surveys(&g, d)))
+		goto out;
+	if ((e = find_previous(&g, d)) || (e = log_ingest(&g, started, d)))
+		goto out;
+	if (g.rej) {
+		int bad = fflush(g.rej) != 0 || ferror(g.rej);
+
+		bad |= fclose(g.rej) != 0;
+		g.rej = NULL;
+		if (bad || rename(g.rej_tmp, st->rejects_path) != 0) {
+			e = skpi_diag_set(d, SKPI_ERR_CREATE, st->rejects_path, 0,
+					  "cannot write the rejects file: %s", strerror(errno));
+			goto out;
+		}
+		g.rej_tmp[0] = '\0';
+	}
+	finalize_all(&g);
+	memset(&g.ins, 0, sizeof g.ins * 6);
+	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		e = db_fail(&g, rc, "committing", d);
+		if (st->rejected)
+			unlink(st->rejects_path);
+		goto out;
+	}
+	in_txn = 0;
+out:
+	finalize_all(&g);
+	if (in_txn)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if (g.rej)
+		fclose(g.rej);
+	if (g.rej_tmp[0])
+		unlink(g.rej_tmp);
+	if (csv_ready)
+		csvin_release(&r);
+	if (fp)
+		fclose(fp);
+	free(buf);
+	rowmap_release(&g.map);
+	if (e) {
+		st->inserted = st->updated = st->unchanged = 0;
+		if (d && !d->file[0])
+			snprintf(d->file, sizeof d->file, "%s", o->path);
+	}
+	return e;
+}
