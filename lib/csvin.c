@@ -406,12 +406,14 @@ skpi_err csvin_finish(csvin *r, skpi_diag *d)
 		if (feed_utf8(r, out, (size_t)(op - out)))
 			return r->sticky;
 	}
-	if (!r->bom_state && r->bom_len) { /* a file holding only part of a BOM */
+	if (!r->bom_state && r->bom_len) { /* a file holding only part of a BOM: text, validated */
+		unsigned char part[3];
 		size_t n = r->bom_len;
 
+		memcpy(part, r->bom, n);
 		r->bom_state = 1;
 		r->bom_len = 0;
-		if (feed_parser(r, (const char *)r->bom, n))
+		if (feed_utf8(r, (const char *)part, n))
 			return r->sticky;
 	}
 	if (r->utf8_carry_len)

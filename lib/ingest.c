@@ -30,14 +30,25 @@ struct table {
 	int ncols;
 };
 
+/* column positions, so that the code names them without looking them up per row */
+enum { TC_ID, TC_CREATED_AT, TC_CREATED_TS, TC_FR_AT, TC_FR_TS, TC_RES_AT, TC_RES_TS,
+       TC_CLOSED_AT, TC_CLOSED_TS, TC_UPD_AT, TC_UPD_TS, TC_STATUS, TC_STATUS_RAW };
+enum { SC_KEY, SC_ID, SC_TICKET, SC_AGENT, SC_CREDIT, SC_SUB_AT, SC_SUB_TS };
+
 static const struct dbcol ticket_dbcols[] = {
-	{ "ticket_id", S_TEXT, "ticket_id" },
-	{ "created_at", S_WALL, "created_at" }, { "created_ts", S_TS, "created_at" },
-	{ "first_response_at", S_WALL, "first_response_at" }, { "first_response_ts", S_TS, "first_response_at" },
-	{ "resolved_at", S_WALL, "resolved_at" }, { "resolved_ts", S_TS, "resolved_at" },
-	{ "closed_at", S_WALL, "closed_at" }, { "closed_ts", S_TS, "closed_at" },
-	{ "updated_at", S_WALL, "updated_at" }, { "updated_ts", S_TS, "updated_at" },
-	{ "status", S_STATUS, "status" }, { "status_raw", S_STATUS_RAW, "status" },
+	[TC_ID] = { "ticket_id", S_TEXT, "ticket_id" },
+	[TC_CREATED_AT] = { "created_at", S_WALL, "created_at" },
+	[TC_CREATED_TS] = { "created_ts", S_TS, "created_at" },
+	[TC_FR_AT] = { "first_response_at", S_WALL, "first_response_at" },
+	[TC_FR_TS] = { "first_response_ts", S_TS, "first_response_at" },
+	[TC_RES_AT] = { "resolved_at", S_WALL, "resolved_at" },
+	[TC_RES_TS] = { "resolved_ts", S_TS, "resolved_at" },
+	[TC_CLOSED_AT] = { "closed_at", S_WALL, "closed_at" },
+	[TC_CLOSED_TS] = { "closed_ts", S_TS, "closed_at" },
+	[TC_UPD_AT] = { "updated_at", S_WALL, "updated_at" },
+	[TC_UPD_TS] = { "updated_ts", S_TS, "updated_at" },
+	[TC_STATUS] = { "status", S_STATUS, "status" },
+	[TC_STATUS_RAW] = { "status_raw", S_STATUS_RAW, "status" },
 	{ "agent", S_TEXT, "agent" }, { "team", S_TEXT, "team" }, { "channel", S_TEXT, "channel" },
 	{ "category", S_TEXT, "category" }, { "priority", S_TEXT, "priority" },
 	{ "reopen_count", S_INT, "reopen_count" }, { "replies", S_INT, "replies" },
@@ -45,10 +56,13 @@ static const struct dbcol ticket_dbcols[] = {
 };
 
 static const struct dbcol survey_dbcols[] = {
-	{ "survey_key", S_KEY, NULL },
-	{ "survey_id", S_TEXT, "survey_id" }, { "ticket_id", S_TEXT, "ticket_id" },
-	{ "agent", S_TEXT, "agent" }, { "credited_agent", S_CREDIT, NULL },
-	{ "submitted_at", S_WALL, "submitted_at" }, { "submitted_ts", S_TS, "submitted_at" },
+	[SC_KEY] = { "survey_key", S_KEY, NULL },
+	[SC_ID] = { "survey_id", S_TEXT, "survey_id" },
+	[SC_TICKET] = { "ticket_id", S_TEXT, "ticket_id" },
+	[SC_AGENT] = { "agent", S_TEXT, "agent" },
+	[SC_CREDIT] = { "credited_agent", S_CREDIT, NULL },
+	[SC_SUB_AT] = { "submitted_at", S_WALL, "submitted_at" },
+	[SC_SUB_TS] = { "submitted_ts", S_TS, "submitted_at" },
 	{ "score", S_INT, "score" }, { "nps", S_INT, "nps" }, { "attitude", S_INT, "attitude" },
 	{ "skill", S_INT, "skill" }, { "timeliness", S_INT, "timeliness" },
 	{ "follow_through", S_INT, "follow_through" },
@@ -266,7 +280,8 @@ static int bind_val(sqlite3_stmt *st, int i, const struct val *v, enum src src)
 	case S_REAL:
 		return sqlite3_bind_double(st, i, v->r);
 	default:
-		return sqlite3_bind_text(st, i, v->s, (int)v->n, SQLITE_TRANSIENT);
+		/* static: the values live until the statement is reset (see upsert) */
+		return sqlite3_bind_text(st, i, v->s, (int)v->n, SQLITE_STATIC);
 	}
 }
 
@@ -426,31 +441,20 @@ static const char *map_row(struct ing *g, const csvin_row *row, char *why, size_
 	return NULL;
 }
 
-static int col_of(const struct table *t, const char *name)
-{
-	for (int i = 0; i < t->ncols; i++)
-		if (strcmp(t->cols[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
 /* checks across fields: a time before creation is not a real time */
-static void check_ticket_times(struct ing *g)
+static void check_ticket_times(struct ing *g, const csvin_row *row)
 {
-	const struct table *t = g->t;
-	int cts = col_of(t, "created_ts");
-	static const char *const after[] = { "first_response", "resolved", "closed" };
+	static const int after[][2] = { { TC_FR_AT, TC_FR_TS }, { TC_RES_AT, TC_RES_TS },
+					{ TC_CLOSED_AT, TC_CLOSED_TS } };
 
 	for (int k = 0; k < 3; k++) {
-		char at[32], ts[32];
-		int ia, it;
+		int ia = after[k][0], it = after[k][1];
 
-		snprintf(at, sizeof at, "%s_at", after[k]);
-		snprintf(ts, sizeof ts, "%s_ts", after[k]);
-		ia = col_of(t, at);
-		it = col_of(t, ts);
-		if (!g->v[it].null && g->v[it].i < g->v[cts].i) {
-			add_note(g, t->cols[ia].name, g->v[ia].s, g->v[ia].n, "before created_at", NULL);
+		if (!g->v[it].null && g->v[it].i < g->v[TC_CREATED_TS].i) {
+			size_t n;
+			const char *raw = rowmap_field(&g->map, row, g->canon_of[ia], &n);
+
+			add_note(g, g->t->cols[ia].name, raw, n, "before created_at", NULL);
 			g->v[ia].null = g->v[it].null = 1;
 		}
 	}
@@ -459,11 +463,10 @@ static void check_ticket_times(struct ing *g)
 /* derived survey columns: the key, and whom the survey is credited to */
 static const char *derive_survey(struct ing *g, char *why, size_t whysz)
 {
-	const struct table *t = g->t;
-	struct val *key = &g->v[col_of(t, "survey_key")];
-	const struct val *sid = &g->v[col_of(t, "survey_id")];
-	const struct val *tid = &g->v[col_of(t, "ticket_id")];
-	const struct val *sub = &g->v[col_of(t, "submitted_at")];
+	struct val *key = &g->v[SC_KEY];
+	const struct val *sid = &g->v[SC_ID];
+	const struct val *tid = &g->v[SC_TICKET];
+	const struct val *sub = &g->v[SC_SUB_AT];
 
 	if (!sid->null) {
 		set_text(key, sid->s, sid->n);
@@ -480,9 +483,9 @@ static const char *derive_survey(struct ing *g, char *why, size_t whysz)
 
 static skpi_err credit_survey(struct ing *g, const struct val *stored_credit, skpi_diag *d)
 {
-	struct val *cr = &g->v[col_of(g->t, "credited_agent")];
-	const struct val *agent = &g->v[col_of(g->t, "agent")];
-	const struct val *tid = &g->v[col_of(g->t, "ticket_id")];
+	struct val *cr = &g->v[SC_CREDIT];
+	const struct val *agent = &g->v[SC_AGENT];
+	const struct val *tid = &g->v[SC_TICKET];
 	int rc;
 
 	if (!agent->null) {
@@ -543,29 +546,28 @@ static skpi_err write_notes(struct ing *g, const struct val *key, long line, skp
 
 static skpi_err write_history(struct ing *g, const struct val *old, long line, skpi_diag *d)
 {
-	const struct table *t = g->t;
-	const struct val *nw = &g->v[col_of(t, "status")];
-	const struct val *upd_at = &g->v[col_of(t, "updated_at")];
-	const struct val *upd_ts = &g->v[col_of(t, "updated_ts")];
+	const struct val *nw = &g->v[TC_STATUS];
+	const struct val *upd_at = &g->v[TC_UPD_AT];
+	const struct val *upd_ts = &g->v[TC_UPD_TS];
 	int rc;
 
 	if (old ? (old->null == nw->null && (nw->null || strcmp(old->s, nw->s) == 0)) : nw->null)
 		return SKPI_OK;
-	sqlite3_bind_text(g->hist, 1, g->v[0].s, (int)g->v[0].n, SQLITE_TRANSIENT);
+	sqlite3_bind_text(g->hist, 1, g->v[0].s, (int)g->v[0].n, SQLITE_STATIC);
 	if (!upd_at->null) {
-		sqlite3_bind_text(g->hist, 2, upd_at->s, (int)upd_at->n, SQLITE_TRANSIENT);
+		sqlite3_bind_text(g->hist, 2, upd_at->s, (int)upd_at->n, SQLITE_STATIC);
 		sqlite3_bind_int64(g->hist, 3, upd_ts->i);
 	} else if (!old) { /* the first status seen: as of creation */
-		const struct val *cat = &g->v[col_of(t, "created_at")];
+		const struct val *cat = &g->v[TC_CREATED_AT];
 
-		sqlite3_bind_text(g->hist, 2, cat->s, (int)cat->n, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(g->hist, 3, g->v[col_of(t, "created_ts")].i);
+		sqlite3_bind_text(g->hist, 2, cat->s, (int)cat->n, SQLITE_STATIC);
+		sqlite3_bind_int64(g->hist, 3, g->v[TC_CREATED_TS].i);
 	} else {
 		sqlite3_bind_null(g->hist, 2);
 		sqlite3_bind_null(g->hist, 3);
 	}
 	if (old && !old->null)
-		sqlite3_bind_text(g->hist, 4, old->s, (int)old->n, SQLITE_TRANSIENT);
+		sqlite3_bind_text(g->hist, 4, old->s, (int)old->n, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(g->hist, 4);
 	if (!nw->null)
@@ -617,7 +619,7 @@ static skpi_err upsert(struct ing *g, long line, skpi_diag *d)
 	const struct table *t = g->t;
 	struct val old[MAX_DBCOLS];
 	int rc, changed = 0, stale = 0, is_ticket = g->o->kind == SKPI_KIND_TICKETS;
-	int ist = is_ticket ? col_of(t, "status") : -1;
+	
 	skpi_err e = SKPI_OK;
 
 	if (g->o->kind == SKPI_KIND_SURVEYS && (e = credit_survey(g, NULL, d)))
@@ -635,7 +637,7 @@ static skpi_err upsert(struct ing *g, long line, skpi_diag *d)
 		return write_notes(g, &g->v[0], line, d);
 	}
 	/* the key exists: compare */
-	sqlite3_bind_text(g->sel, 1, g->v[0].s, (int)g->v[0].n, SQLITE_TRANSIENT);
+	sqlite3_bind_text(g->sel, 1, g->v[0].s, (int)g->v[0].n, SQLITE_STATIC);
 	rc = sqlite3_step(g->sel);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(g->sel);
@@ -644,12 +646,12 @@ static skpi_err upsert(struct ing *g, long line, skpi_diag *d)
 	for (int i = 0; i < t->ncols; i++)
 		stored_val(g, i, &old[i]);
 	if (is_ticket) {
-		int uts = col_of(t, "updated_ts");
+		int uts = TC_UPD_TS;
 
 		stale = g->present[uts] && !g->v[uts].null && !old[uts].null && g->v[uts].i < old[uts].i;
 	}
 	if (g->o->kind == SKPI_KIND_SURVEYS) {
-		int ic = col_of(t, "credited_agent");
+		int ic = SC_CREDIT;
 
 		if ((e = credit_survey(g, &old[ic], d)))
 			goto out;
@@ -663,7 +665,7 @@ static skpi_err upsert(struct ing *g, long line, skpi_diag *d)
 	if (stale) {
 		g->st->unchanged++;
 		g->nnotes = 0;
-		add_note(g, "updated_at", g->v[col_of(t, "updated_at")].s, 19,
+		add_note(g, "updated_at", g->v[TC_UPD_AT].s, 19,
 			 "older than the stored state of this ticket: not applied", NULL);
 		e = write_notes(g, &g->v[0], line, d);
 		goto out;
@@ -681,7 +683,7 @@ static skpi_err upsert(struct ing *g, long line, skpi_diag *d)
 		goto out;
 	}
 	g->st->updated++;
-	if (is_ticket && (e = write_history(g, &old[ist], line, d)))
+	if (is_ticket && (e = write_history(g, &old[TC_STATUS], line, d)))
 		goto out;
 	e = write_notes(g, &g->v[0], line, d);
 out:
@@ -707,7 +709,7 @@ static skpi_err on_row(void *ctx, const csvin_row *row, skpi_diag *d)
 	if (reason)
 		return reject(g, row, reason, d);
 	if (g->o->kind == SKPI_KIND_TICKETS)
-		check_ticket_times(g);
+		check_ticket_times(g, row);
 	if (g->nnotes)
 		g->st->dq_rows++;
 	e = upsert(g, row->line, d);

@@ -127,7 +127,7 @@ skpi_err store_open(const char *path, enum store_open_mode mode, sqlite3 **out, 
 {
 	sqlite3 *db = NULL;
 	struct stat sb;
-	int rc, flags = SQLITE_OPEN_READWRITE;
+	int rc, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	skpi_err e = SKPI_OK;
 
 	*out = NULL;
@@ -153,8 +153,8 @@ skpi_err store_open(const char *path, enum store_open_mode mode, sqlite3 **out, 
 	}
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, 5000);
-	rc = sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
-			      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
+	rc = sqlite3_exec(db, "PRAGMA foreign_keys = OFF; PRAGMA journal_mode = DELETE;"
+			      "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;"
 			      "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		e = store_fail(db, rc, "cannot open the database", d);

@@ -41,7 +41,8 @@ CREATE TABLE tickets (
     closed_ts         INTEGER,
     updated_at        TEXT,
     updated_ts        INTEGER,
-    status            TEXT CHECK (status IN ('open', 'pending', 'resolved', 'closed')),
+    status            TEXT CHECK (status = 'open' OR status = 'pending' OR status = 'resolved'
+                                  OR status = 'closed'),
     status_raw        TEXT,             -- the value as exported
     agent             TEXT,
     team              TEXT,
@@ -53,9 +54,10 @@ CREATE TABLE tickets (
     subject           TEXT,
     ingest_id         INTEGER NOT NULL REFERENCES ingest_log (ingest_id),
     source_line       INTEGER NOT NULL  -- physical line of the row that set this state
-);
+) WITHOUT ROWID;
 
--- One row per change of status, in the order the exports showed them.
+-- One row per change of status, in the order the exports showed them: (ingest_id,
+-- source_line) orders the observations of one ticket.
 CREATE TABLE ticket_status_history (
     ticket_id  TEXT NOT NULL,
     changed_at TEXT,                    -- from updated_at (else created_at for the first)
@@ -63,9 +65,9 @@ CREATE TABLE ticket_status_history (
     old_status TEXT,                    -- NULL for the first status seen
     new_status TEXT,
     ingest_id  INTEGER NOT NULL REFERENCES ingest_log (ingest_id),
-    source_line INTEGER NOT NULL
-);
-CREATE INDEX ticket_status_history_ticket ON ticket_status_history (ticket_id, changed_ts);
+    source_line INTEGER NOT NULL,
+    PRIMARY KEY (ticket_id, ingest_id, source_line)
+) WITHOUT ROWID;
 
 CREATE TABLE surveys (
     survey_key     TEXT PRIMARY KEY,    -- survey_id, else ticket_id || ' @ ' || submitted_at

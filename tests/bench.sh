@@ -1,0 +1,41 @@
+#!/bin/sh
+# bench.sh BUILD_DIR : timed comparisons, each against a peer measured in the same run.
+#  1. ingest of 1,000,000 sample tickets and their surveys into a fresh database, against
+#     the sqlite3 shell's plain .import of the same two files; peak memory of each.
+#  2. tests/bench_kpi.sh: one month of KPIs by agent, against a hand-written query.
+# Timings are printed, never asserted: they belong here, not in the tests.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=$top/${1:-build}/bin
+n=${BENCH_TICKETS:-1000000}
+work=$(mktemp -d "${TMPDIR:-/tmp}/skpi-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+
+measure() { # label command... : prints "label seconds peak_kb"
+	label=$1; shift
+	/usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || {
+		echo "bench: $label failed:" >&2; cat "$work/err" >&2; exit 1; }
+	set -- $(tail -n 1 "$work/time")
+	echo "$label $1 $2"
+}
+
+echo "# generating $n tickets (supportkpi-sample --seed 1)"
+"$bin/supportkpi-sample" --tickets "$n" --seed 1 --out "$work/in"
+ls -l "$work/in" | awk 'NR > 1 { printf "#   %-16s %10.1f MB\n", $9, $5 / 1e6 }'
+
+"$bin/supportkpi" init --db "$work/skpi.db" 2>/dev/null
+set -- $(measure ingest "$bin/supportkpi" ingest --db "$work/skpi.db" --kind tickets "$work/in/tickets.csv")
+ing_t=$2 ing_m=$3
+set -- $(measure ingest "$bin/supportkpi" ingest --db "$work/skpi.db" --kind surveys "$work/in/surveys.csv")
+ing_t=$(echo "$ing_t $2" | awk '{ print $1 + $2 }'); [ "$3" -gt "$ing_m" ] && ing_m=$3
+set -- $(measure import sqlite3 "$work/plain.db" -cmd '.mode csv' ".import $work/in/tickets.csv tickets" \
+	".import $work/in/surveys.csv surveys")
+imp_t=$2 imp_m=$3
+echo "ingest of tickets + surveys:"
+printf '  supportkpi ingest  %7.2f s   peak %7.1f MB\n' "$ing_t" "$(echo "$ing_m" | awk '{ print $1 / 1024 }')"
+printf '  sqlite3 .import    %7.2f s   peak %7.1f MB\n' "$imp_t" "$(echo "$imp_m" | awk '{ print $1 / 1024 }')"
+echo "$ing_t $imp_t" | awk '{ printf "  ratio ingest/import: %.2f (goal: at most 1.00)\n", $1 / ($2 > 0 ? $2 : 0.01) }'
+
+if [ -f "$top/tests/bench_kpi.sh" ]; then
+	sh "$top/tests/bench_kpi.sh" "$bin" "$work/skpi.db"
+fi
