@@ -39,9 +39,9 @@ SQL       := $(sort $(wildcard schema/*.sql))
 HDRS      := $(wildcard include/supportkpi/*.h) tests/unit/unit.h
 MANPAGES  := $(sort $(wildcard docs/man/*.1))
 DEB_PKGS  := build-essential pkg-config libsqlite3-dev sqlite3 libcsv-dev libinih-dev \
-             libxlsxwriter-dev libjansson-dev nettle-dev gnuplot-nox python3-openpyxl mandoc
+             libxlsxwriter-dev libjansson-dev nettle-dev gnuplot-nox python3-openpyxl mandoc time
 
-.PHONY: all deps check unit e2e demo bench install uninstall clean help lint-man
+.PHONY: all deps check unit e2e demo bench install uninstall clean help lint-man fuzz
 all: deps-ok $(TOOLS) $(UNITS)
 
 help:
@@ -51,6 +51,8 @@ help:
 	@echo 'make demo       deps, build, generate samples, load them, print the monthly figures'
 	@echo 'make bench      timed comparisons against the sqlite3 shell (1,000,000 tickets)'
 	@echo 'make install    PREFIX=$(PREFIX) DESTDIR= : binaries and man pages'
+	@echo 'make lint-man   check the man pages with mandoc -T lint'
+	@echo 'make fuzz       libFuzzer on the CSV reader, timestamps, mapping files (FUZZ_SECONDS=30)'
 	@echo 'make clean      remove build output'
 
 # deps: install what is missing (as root), otherwise say exactly what to run.
@@ -65,7 +67,8 @@ $(O)/lib/%.o: lib/%.c $(HDRS) | $(O)/lib $(O)/gen/schema_sql.h
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(O)/gen/schema_sql.c $(O)/gen/schema_sql.h: $(SQL) tools/embed.sh | $(O)/gen
+# one run of embed.sh makes both files: a grouped target (&:), so that make -j runs it once
+$(O)/gen/schema_sql.c $(O)/gen/schema_sql.h &: $(SQL) tools/embed.sh | $(O)/gen
 	@echo "  EMBED   schema/*.sql"
 	$(Q)sh tools/embed.sh $(O)/gen/schema_sql $(SQL)
 
@@ -96,6 +99,7 @@ $(O)/lib $(O)/bin $(O)/gen $(O)/tests:
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined all
+	$(Q)$(MAKE) --no-print-directory lint-man
 	$(Q)sh tests/run.sh build build/san
 
 unit: all
@@ -109,8 +113,32 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh tests/bench.sh $(O)
 
+# fuzz: build each tests/fuzz/fuzz_*.c with clang's libFuzzer (ASan+UBSan) against the
+# library sources and run it FUZZ_SECONDS seconds on its corpus in build/fuzz/corpus/NAME
+# (seeded from tests/fuzz/seeds/NAME when present).  Not part of `make check`.
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 30
+FUZZ_CC      ?= clang
+fuzz: deps-ok
+	$(Q)$(MAKE) --no-print-directory O=build/fuzz build/fuzz/gen/schema_sql.c
+	$(Q)for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); echo "  FUZZ    $$n ($(FUZZ_SECONDS) s)"; \
+	  $(FUZZ_CC) -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	    -DSKPI_VERSION='"$(VERSION)"' -Iinclude -Ibuild/fuzz/gen $(PKG_CFLAGS) \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o build/fuzz/$$n $$f $(LIB_SRC) build/fuzz/gen/schema_sql.c $(LIBS) || exit 1; \
+	  mkdir -p build/fuzz/corpus/$$n; \
+	  build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus/$$n \
+	    $$( [ -d tests/fuzz/seeds/$$n ] && echo tests/fuzz/seeds/$$n ) 2>build/fuzz/$$n.log || \
+	    { tail -n 30 build/fuzz/$$n.log; exit 1; }; \
+	  tail -n 1 build/fuzz/$$n.log; \
+	done
+
+# lint-man: every page in mdoc, clean under mandoc's linter (warnings are errors)
 lint-man:
-	$(Q)for m in $(MANPAGES); do mandoc -T lint -W warning $$m || exit 1; done
+	$(Q)if command -v mandoc >/dev/null; then \
+	  for m in $(MANPAGES); do mandoc -T lint -W warning $$m || exit 1; done; \
+	else echo "supportkpi: mandoc is not installed: man pages not linted" >&2; fi
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

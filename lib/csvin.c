@@ -7,6 +7,11 @@
 
 #define NO_ICONV ((iconv_t)-1)
 
+/* libcsv grows its field buffer by a fixed block (128 bytes by default): a long field
+ * would cost a realloc, and a copy, per block.  Start at 64 KiB and double the block each
+ * time the buffer reaches it, so that growth is geometric. */
+#define CSVIN_BLK_MIN 65536
+
 static int is_utf8_name(const char *enc)
 {
 	return !enc || !*enc || strcasecmp(enc, "UTF-8") == 0 || strcasecmp(enc, "UTF8") == 0;
@@ -28,6 +33,7 @@ skpi_err csvin_init(csvin *r, const char *name, const char *encoding, char delim
 	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0)
 		goto nomem;
 	csv_set_delim(&r->parser, (unsigned char)delim);
+	csv_set_blk_size(&r->parser, CSVIN_BLK_MIN);
 	r->name = strdup(name ? name : "-");
 	if (!r->name)
 		goto nomem;
@@ -148,6 +154,9 @@ static void on_row(int term, void *data)
 	}
 	r->nfields = 0;
 	r->buf_len = 0;
+	/* the next row starts here, unless a new line starts first (feed_parser): a row ended
+	 * by a lone CR has its successor on the same physical line */
+	r->row_start = r->line;
 }
 
 /* feed UTF-8 bytes to libcsv one physical line at a time, so that rows know their line */
@@ -175,6 +184,8 @@ static skpi_err feed_parser(csvin *r, const char *p, size_t len)
 			}
 			break;
 		}
+		if (csv_get_buffer_size(&r->parser) >= r->parser.blk_size)
+			csv_set_blk_size(&r->parser, csv_get_buffer_size(&r->parser));
 		if (csv_get_buffer_size(&r->parser) > CSVIN_MAX_FIELD && r->parser.entry_pos > CSVIN_MAX_FIELD) {
 			skpi_diag_set(r->diag, SKPI_ERR_CSV, r->name, r->row_start,
 				      "a field longer than %u MiB starts in this row", CSVIN_MAX_FIELD >> 20);

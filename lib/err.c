@@ -130,9 +130,9 @@ void skpi_diag_print(const skpi_diag *d, const char *prog, FILE *fp)
 
 	fprintf(fp, "%s: ", prog);
 	if (d->file[0])
-		fprintf(fp, "'%s' ", d->file);
+		fprintf(fp, "'%s'", d->file);
 	if (d->line > 0)
-		fprintf(fp, "line %ld", d->line);
+		fprintf(fp, "%sline %ld", d->file[0] ? " " : "", d->line);
 	if (d->file[0] || d->line > 0)
 		fputs(": ", fp);
 	fprintf(fp, "%s\n", msg);

@@ -13,6 +13,7 @@
 #include "supportkpi/store.h"
 
 #define MAX_DBCOLS 24
+#define STALE_REASON "older than the stored state of this ticket: not applied"
 
 /* How a table column gets its value from the mapped row. */
 enum src { S_TEXT, S_WALL, S_TS, S_INT, S_REAL, S_STATUS, S_STATUS_RAW, S_KEY, S_CREDIT };
@@ -68,9 +69,14 @@ static const struct dbcol survey_dbcols[] = {
 	{ "follow_through", S_INT, "follow_through" },
 };
 
+enum { AC_KEY, AC_AGENT, AC_PERIOD, AC_SCORE, AC_ASSESSOR };
+
 static const struct dbcol assessment_dbcols[] = {
-	{ "agent", S_TEXT, "agent" }, { "period", S_TEXT, "period" },
-	{ "score", S_REAL, "score" }, { "assessor", S_TEXT, "assessor" },
+	[AC_KEY] = { "assessment_key", S_KEY, NULL },
+	[AC_AGENT] = { "agent", S_TEXT, "agent" },
+	[AC_PERIOD] = { "period", S_TEXT, "period" },
+	[AC_SCORE] = { "score", S_REAL, "score" },
+	[AC_ASSESSOR] = { "assessor", S_TEXT, "assessor" },
 };
 
 static const struct table tables[] = {
@@ -78,7 +84,7 @@ static const struct table tables[] = {
 				(int)(sizeof ticket_dbcols / sizeof ticket_dbcols[0]) },
 	[SKPI_KIND_SURVEYS] = { "surveys", "survey_key", survey_dbcols,
 				(int)(sizeof survey_dbcols / sizeof survey_dbcols[0]) },
-	[SKPI_KIND_ASSESSMENTS] = { "assessments", NULL, assessment_dbcols,
+	[SKPI_KIND_ASSESSMENTS] = { "assessments", "assessment_key", assessment_dbcols,
 				    (int)(sizeof assessment_dbcols / sizeof assessment_dbcols[0]) },
 };
 
@@ -112,7 +118,11 @@ struct ing {
 	struct val v[MAX_DBCOLS];
 	struct note notes[ROWMAP_MAX_COLS + 2];
 	int nnotes;
-	sqlite3_stmt *ins, *sel, *upd, *hist, *dq, *credit;
+	sqlite3_stmt *ins, *sel, *upd, *hist, *dq, *credit, *dq_seen;
+	int repeat;                /* these bytes were ingested before: change nothing */
+	char map_sha[65];          /* SHA-256 of the mapping file, or "" */
+	char *credit_buf;          /* the ticket's agent, for credited_agent */
+	size_t credit_cap;
 	FILE *rej;
 	char rej_tmp[1100];
 	char key_buf[512];
@@ -235,7 +245,8 @@ static skpi_err prepare_all(struct ing *g, skpi_diag *d)
 		 "ON CONFLICT (%s) DO NOTHING", t->name, cols, params, t->ncols + 1, t->ncols + 2, t->key);
 	if ((e = prepare(g, &g->ins, sql, d)))
 		return e;
-	snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE %s = ?1", cols, t->name, t->key);
+	/* the stored row, and which ingest wrote it (column ncols) */
+	snprintf(sql, sizeof sql, "SELECT %s, ingest_id FROM %s WHERE %s = ?1", cols, t->name, t->key);
 	if ((e = prepare(g, &g->sel, sql, d)))
 		return e;
 	snprintf(sql, sizeof sql, "UPDATE %s SET %singest_id = ?%d, source_line = ?%d WHERE %s = ?1",
@@ -244,6 +255,9 @@ static skpi_err prepare_all(struct ing *g, skpi_diag *d)
 		return e;
 	if ((e = prepare(g, &g->dq, "INSERT INTO data_quality (ingest_id, kind, record_key, line, "
 			 "column_name, raw_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", d)))
+		return e;
+	if ((e = prepare(g, &g->dq_seen, "SELECT EXISTS (SELECT 1 FROM data_quality WHERE kind = ?1 "
+			 "AND record_key = ?2 AND column_name = ?3 AND raw_value IS ?4 AND reason = ?5)", d)))
 		return e;
 	if (g->o->kind == SKPI_KIND_TICKETS &&
 	    (e = prepare(g, &g->hist, "INSERT INTO ticket_status_history (ticket_id, changed_at, "
@@ -264,6 +278,7 @@ static void finalize_all(struct ing *g)
 	sqlite3_finalize(g->dq);
 	sqlite3_finalize(g->hist);
 	sqlite3_finalize(g->credit);
+	sqlite3_finalize(g->dq_seen);
 }
 
 static int bind_val(sqlite3_stmt *st, int i, const struct val *v, enum src src)
@@ -307,6 +322,16 @@ static void set_text(struct val *v, const char *s, size_t n)
 	v->n = n;
 }
 
+/* canonical column c for messages: "created_at", or "created_at ('Date Created')" when a
+ * mapping file renamed it, so that the user finds it in the export */
+static const char *col_label(const rowmap *m, int c, char *buf, size_t n)
+{
+	if (!m->header[c])
+		return m->cols[c].name;
+	snprintf(buf, n, "%s ('%s')", m->cols[c].name, m->header[c]);
+	return buf;
+}
+
 /* Fill g->v from the csv row.  Returns a reason to reject the row, or NULL. */
 static const char *map_row(struct ing *g, const csvin_row *row, char *why, size_t whysz)
 {
@@ -325,9 +350,10 @@ static const char *map_row(struct ing *g, const csvin_row *row, char *why, size_
 	for (size_t c = 0; c < m->ncols; c++) {
 		size_t n;
 		const char *s = rowmap_field(m, row, (int)c, &n);
+		char label[192];
 
 		if (!s && m->cols[c].required) {
-			snprintf(why, whysz, "%s is empty", m->cols[c].name);
+			snprintf(why, whysz, "%s is empty", col_label(m, (int)c, label, sizeof label));
 			return why;
 		}
 		if (s && m->cols[c].type == RM_TIME) {
@@ -338,7 +364,7 @@ static const char *map_row(struct ing *g, const csvin_row *row, char *why, size_
 
 				skpi_printable(val, sizeof val, s, n);
 				snprintf(why, whysz, "%s '%s' is not a timestamp (expected %s)",
-					 m->cols[c].name, val, rowmap_time_form(m, (int)c));
+					 col_label(m, (int)c, label, sizeof label), val, rowmap_time_form(m, (int)c));
 				return why;
 			} else {
 				add_note(g, m->cols[c].name, s, n, "not a timestamp; expected ",
@@ -346,7 +372,7 @@ static const char *map_row(struct ing *g, const csvin_row *row, char *why, size_
 			}
 		}
 		if (s && m->cols[c].type == RM_KEY && m->cols[c].required && n == 0) {
-			snprintf(why, whysz, "%s is empty", m->cols[c].name);
+			snprintf(why, whysz, "%s is empty", col_label(m, (int)c, label, sizeof label));
 			return why;
 		}
 	}
@@ -454,7 +480,10 @@ static void check_ticket_times(struct ing *g, const csvin_row *row)
 			size_t n;
 			const char *raw = rowmap_field(&g->map, row, g->canon_of[ia], &n);
 
-			add_note(g, g->t->cols[ia].name, raw, n, "before created_at", NULL);
+			char label[192];
+
+			add_note(g, g->t->cols[ia].name, raw, n, "before ",
+				 col_label(&g->map, g->canon_of[TC_CREATED_AT], label, sizeof label));
 			g->v[ia].null = g->v[it].null = 1;
 		}
 	}
@@ -473,11 +502,56 @@ static const char *derive_survey(struct ing *g, char *why, size_t whysz)
 	} else if (!tid->null && !sub->null) {
 		int n = snprintf(g->key_buf, sizeof g->key_buf, "%.*s @ %s", (int)tid->n, tid->s, sub->s);
 
-		set_text(key, g->key_buf, (size_t)n < sizeof g->key_buf ? (size_t)n : sizeof g->key_buf - 1);
+		if (n < 0 || (size_t)n >= sizeof g->key_buf) { /* a cut key could name another survey */
+			snprintf(why, whysz, "no survey_id, and ticket_id is too long (over %zu bytes) to key "
+				 "the survey", sizeof g->key_buf - 23);
+			return why;
+		}
+		set_text(key, g->key_buf, (size_t)n);
 	} else {
 		snprintf(why, whysz, "survey_id and ticket_id are both empty");
 		return why;
 	}
+	return NULL;
+}
+
+/* "YYYY-MM" with a month 01-12 */
+static int is_month(const char *p, size_t n)
+{
+	if (n != 7 || p[4] != '-')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (i != 4 && (p[i] < '0' || p[i] > '9'))
+			return 0;
+	return (p[5] == '0' && p[6] != '0') || (p[5] == '1' && p[6] <= '2');
+}
+
+/* derived assessment columns: the period checked, the key (schema/0003_assessments.sql) */
+static const char *derive_assessment(struct ing *g, const csvin_row *row, char *why, size_t whysz)
+{
+	const struct val *agent = &g->v[AC_AGENT];
+	const struct val *per = &g->v[AC_PERIOD];
+	const struct val *who = &g->v[AC_ASSESSOR];
+	char shown[128];
+	int n;
+
+	if (per->null || !is_month(per->s, per->n)) {
+		skpi_printable(shown, sizeof shown, per->null ? "" : per->s, per->null ? 0 : per->n);
+		snprintf(why, whysz, "period '%s' is not a month YYYY-MM", shown);
+		return why;
+	}
+	if (g->v[AC_SCORE].null) {
+		size_t len;
+		const char *raw = rowmap_field(&g->map, row, g->canon_of[AC_SCORE], &len);
+
+		skpi_printable(shown, sizeof shown, raw ? raw : "", raw ? len : 0);
+		snprintf(why, whysz, "score '%s' is not a number from 0 to 100", shown);
+		return why;
+	}
+	n = snprintf(g->key_buf, sizeof g->key_buf, "%.*s @ %.7s @ %.*s", (int)agent->n, agent->s, per->s,
+		     who->null ? 0 : (int)who->n, who->null ? "" : who->s);
+	set_text(&g->v[AC_KEY], g->key_buf,
+		 (size_t)n < sizeof g->key_buf ? (size_t)n : sizeof g->key_buf - 1);
 	return NULL;
 }
 
@@ -492,38 +566,76 @@ static skpi_err credit_survey(struct ing *g, const struct val *stored_credit, sk
 		*cr = *agent;
 		return SKPI_OK;
 	}
+	/* the credit is fixed when the survey is first credited (docs/metrics.md, "Who gets
+	 * the credit after a reassignment"): a survey loaded again without an agent named on
+	 * it keeps it, even if its ticket has changed hands since */
 	if (stored_credit && !stored_credit->null) {
 		*cr = *stored_credit;
 		return SKPI_OK;
 	}
 	cr->null = 1;
-	if (tid->null)
-		return SKPI_OK;
-	sqlite3_bind_text(g->credit, 1, tid->s, (int)tid->n, SQLITE_STATIC);
-	rc = sqlite3_step(g->credit);
-	if (rc == SQLITE_ROW && sqlite3_column_type(g->credit, 0) != SQLITE_NULL) {
-		const char *a = (const char *)sqlite3_column_text(g->credit, 0);
-		size_t n = (size_t)sqlite3_column_bytes(g->credit, 0);
+	if (!tid->null) {
+		sqlite3_bind_text(g->credit, 1, tid->s, (int)tid->n, SQLITE_STATIC);
+		rc = sqlite3_step(g->credit);
+		if (rc == SQLITE_ROW && sqlite3_column_type(g->credit, 0) != SQLITE_NULL) {
+			const char *a = (const char *)sqlite3_column_text(g->credit, 0);
+			size_t n = (size_t)sqlite3_column_bytes(g->credit, 0);
 
-		n = n < sizeof cr->buf - 1 ? n : sizeof cr->buf - 1;
-		memcpy(cr->buf, a, n);
-		cr->buf[n] = '\0';
-		set_text(cr, cr->buf, n);
-	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			/* copied whole (the statement's text dies at reset), never cut */
+			if (n + 1 > g->credit_cap) {
+				char *b = realloc(g->credit_buf, n + 1);
+
+				if (!b) {
+					sqlite3_reset(g->credit);
+					return skpi_diag_set(d, SKPI_ERR_NOMEM, g->o->path, 0, "out of memory");
+				}
+				g->credit_buf = b;
+				g->credit_cap = n + 1;
+			}
+			memcpy(g->credit_buf, a, n);
+			g->credit_buf[n] = '\0';
+			set_text(cr, g->credit_buf, n);
+		} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			sqlite3_reset(g->credit);
+			return db_fail(g, rc, "looking up the survey's ticket", d);
+		}
 		sqlite3_reset(g->credit);
-		return db_fail(g, rc, "looking up the survey's ticket", d);
 	}
-	sqlite3_reset(g->credit);
 	return SKPI_OK;
 }
 
 /* --- writing ----------------------------------------------------------------------- */
 
+/* 1 when the same note (record, column, raw value, reason) is already stored: loading the
+ * same rows again, or a later export repeating a bad value, adds no second note */
+static int note_seen(struct ing *g, const struct val *key, const struct note *nt, int *seen)
+{
+	int rc;
+
+	sqlite3_bind_text(g->dq_seen, 1, skpi_kind_name(g->o->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(g->dq_seen, 2, key->s, (int)key->n, SQLITE_STATIC);
+	sqlite3_bind_text(g->dq_seen, 3, nt->column, -1, SQLITE_STATIC);
+	if (nt->raw_len)
+		sqlite3_bind_text(g->dq_seen, 4, nt->raw, (int)nt->raw_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(g->dq_seen, 4);
+	sqlite3_bind_text(g->dq_seen, 5, nt->reason, -1, SQLITE_STATIC);
+	rc = sqlite3_step(g->dq_seen);
+	*seen = rc == SQLITE_ROW && sqlite3_column_int(g->dq_seen, 0);
+	sqlite3_reset(g->dq_seen);
+	return rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
 static skpi_err write_notes(struct ing *g, const struct val *key, long line, skpi_diag *d)
 {
 	for (int k = 0; k < g->nnotes; k++) {
 		const struct note *nt = &g->notes[k];
-		int rc;
+		int rc, seen;
+
+		if ((rc = note_seen(g, key, nt, &seen)) != SQLITE_OK)
+			return db_fail(g, rc, "reading the data-quality notes", d);
+		if (seen)
+			continue;
 
 		sqlite3_bind_int64(g->dq, 1, g->st->ingest_id);
 		sqlite3_bind_text(g->dq, 2, skpi_kind_name(g->o->kind), -1, SQLITE_STATIC);
@@ -665,8 +777,7 @@ static skpi_err upsert(struct ing *g, long line, skpi_diag *d)
 	if (stale) {
 		g->st->unchanged++;
 		g->nnotes = 0;
-		add_note(g, "updated_at", g->v[TC_UPD_AT].s, 19,
-			 "older than the stored state of this ticket: not applied", NULL);
+		add_note(g, "updated_at", g->v[TC_UPD_AT].s, 19, STALE_REASON, NULL);
 		e = write_notes(g, &g->v[0], line, d);
 		goto out;
 	}
@@ -683,6 +794,8 @@ static skpi_err upsert(struct ing *g, long line, skpi_diag *d)
 		goto out;
 	}
 	g->st->updated++;
+	if (sqlite3_column_int64(g->sel, t->ncols) == g->st->ingest_id)
+		g->st->updated_in_file++;
 	if (is_ticket && (e = write_history(g, &old[TC_STATUS], line, d)))
 		goto out;
 	e = write_notes(g, &g->v[0], line, d);
@@ -706,13 +819,21 @@ static skpi_err on_row(void *ctx, const csvin_row *row, skpi_diag *d)
 	reason = map_row(g, row, why, sizeof why);
 	if (!reason && g->o->kind == SKPI_KIND_SURVEYS)
 		reason = derive_survey(g, why, sizeof why);
+	if (!reason && g->o->kind == SKPI_KIND_ASSESSMENTS)
+		reason = derive_assessment(g, row, why, sizeof why);
 	if (reason)
 		return reject(g, row, reason, d);
 	if (g->o->kind == SKPI_KIND_TICKETS)
 		check_ticket_times(g, row);
+	if (g->repeat) { /* loaded before, as it is: count it, touch nothing */
+		g->st->unchanged++;
+		if (g->nnotes)
+			g->st->dq_rows++;
+		return SKPI_OK;
+	}
+	e = upsert(g, row->line, d);
 	if (g->nnotes)
 		g->st->dq_rows++;
-	e = upsert(g, row->line, d);
 	if (e && d && !d->line)
 		d->line = row->line;
 	return e;
@@ -742,12 +863,15 @@ static skpi_err find_previous(struct ing *g, skpi_diag *d)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(g->db, "SELECT ingest_id, finished_at FROM ingest_log WHERE sha256 = ?1 "
-				    "AND kind = ?2 AND ingest_id < ?3 ORDER BY ingest_id LIMIT 1", -1, &st, NULL);
+				    "AND kind = ?2 AND ingest_id < ?3 AND map_sha256 IS ?4 "
+				    "ORDER BY ingest_id LIMIT 1", -1, &st, NULL);
 
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, g->st->sha256, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, skpi_kind_name(g->o->kind), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, g->st->ingest_id);
+		if (g->map_sha[0])
+			sqlite3_bind_text(st, 4, g->map_sha, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 	}
 	if (rc == SQLITE_ROW) {
@@ -792,7 +916,8 @@ static skpi_err begin_log(struct ing *g, const char *started, skpi_diag *d)
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(g->db, "INSERT INTO ingest_log (kind, file_name, sha256, map_file, "
 				    "started_at, finished_at, rows_read, inserted, updated, unchanged, rejected, "
-				    "dq_rows) VALUES (?1, ?2, '', ?3, ?4, ?4, 0, 0, 0, 0, 0, 0)", -1, &st, NULL);
+				    "dq_rows, map_sha256) VALUES (?1, ?2, '', ?3, ?4, ?4, 0, 0, 0, 0, 0, 0, ?5)",
+				    -1, &st, NULL);
 
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, skpi_kind_name(g->o->kind), -1, SQLITE_STATIC);
@@ -800,6 +925,8 @@ static skpi_err begin_log(struct ing *g, const char *started, skpi_diag *d)
 		if (g->o->map_path)
 			sqlite3_bind_text(st, 3, g->o->map_path, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, started, -1, SQLITE_STATIC);
+		if (g->map_sha[0])
+			sqlite3_bind_text(st, 5, g->map_sha, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
@@ -809,16 +936,24 @@ static skpi_err begin_log(struct ing *g, const char *started, skpi_diag *d)
 	return SKPI_OK;
 }
 
-/* surveys that arrived before their ticket are credited once the ticket is known */
+/* A survey without an agent that arrived before its ticket (or before its ticket had an
+ * agent) waits with no credit; it is credited to the agent its ticket has when the ticket
+ * arrives.  A survey already credited keeps its credit when the ticket is reassigned
+ * later (docs/metrics.md, "Who gets the credit after a reassignment"). */
 static skpi_err credit_waiting_surveys(struct ing *g, skpi_diag *d)
 {
-	int rc = sqlite3_exec(g->db,
-		"UPDATE surveys SET credited_agent = (SELECT t.agent FROM tickets t "
-		"WHERE t.ticket_id = surveys.ticket_id) "
-		"WHERE credited_agent IS NULL AND agent IS NULL AND ticket_id IN "
-		"(SELECT ticket_id FROM tickets WHERE agent IS NOT NULL)", NULL, NULL, NULL);
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(g->db,
+		"UPDATE surveys SET credited_agent = t.agent FROM tickets t "
+		"WHERE t.ticket_id = surveys.ticket_id AND t.ingest_id = ?1 AND t.agent IS NOT NULL "
+		"AND surveys.agent IS NULL AND surveys.credited_agent IS NULL", -1, &st, NULL);
 
-	return rc == SQLITE_OK ? SKPI_OK : db_fail(g, rc, "crediting surveys to their ticket's agent", d);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, g->st->ingest_id);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SKPI_OK : db_fail(g, rc, "crediting surveys to their ticket's agent", d);
 }
 
 static void hex(const uint8_t *b, size_t n, char *out)
@@ -864,7 +999,7 @@ skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_d
 	struct stat sb;
 	struct sha256_ctx sha;
 	uint8_t digest[SHA256_DIGEST_SIZE];
-	char *buf = NULL, started[32];
+	char *buf = NULL, started[32], again[65];
 	size_t n;
 	skpi_err e;
 
@@ -876,7 +1011,8 @@ skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_d
 	g.t = &tables[o->kind];
 	if ((e = rowmap_init(&g.map, o->kind)) != SKPI_OK)
 		return skpi_diag_set(d, e, o->path, 0, "out of memory");
-	if (o->map_path && (e = rowmap_load(&g.map, o->map_path, d)) != SKPI_OK)
+	if (o->map_path && ((e = rowmap_load(&g.map, o->map_path, d)) != SKPI_OK ||
+			    (e = skpi_sha256_file(o->map_path, g.map_sha, d)) != SKPI_OK))
 		goto out;
 	for (int i = 0; i < g.t->ncols; i++)
 		g.canon_of[i] = g.t->cols[i].canon ? rowmap_column_index(o->kind, g.t->cols[i].canon) : -1;
@@ -893,6 +1029,16 @@ skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_d
 	if (S_ISDIR(sb.st_mode)) {
 		e = skpi_diag_set(d, SKPI_ERR_NOINPUT, o->path, 0, "is a directory, not an export file");
 		goto out;
+	}
+	{
+		struct stat rb;
+
+		if (stat(st->rejects_path, &rb) == 0 && rb.st_dev == sb.st_dev && rb.st_ino == sb.st_ino) {
+			e = skpi_diag_set(d, SKPI_ERR_USAGE, o->path, 0,
+					  "the rejects file '%s' is the export itself", st->rejects_path);
+			skpi_diag_hint(d, "name another file with --rejects");
+			goto out;
+		}
 	}
 	buf = malloc(65536);
 	if (!buf) {
@@ -915,6 +1061,20 @@ skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_d
 	utc_now(started);
 	if ((e = begin_log(&g, started, d)) || (e = prepare_all(&g, d)))
 		goto out;
+	/* the same bytes ingested before (of this kind) change nothing, even when rows of one
+	 * ticket repeat in the file without updated_at: hash first, then read */
+	sha256_init(&sha);
+	while ((n = fread(buf, 1, 65536, fp)) > 0)
+		sha256_update(&sha, n, (const uint8_t *)buf);
+	if (ferror(fp) || fseek(fp, 0, SEEK_SET) != 0) {
+		e = skpi_diag_set(d, SKPI_ERR_IO, o->path, 0, "read error: %s", strerror(errno));
+		goto out;
+	}
+	sha256_digest(&sha, sizeof digest, digest);
+	hex(digest, sizeof digest, st->sha256);
+	if ((e = find_previous(&g, d)))
+		goto out;
+	g.repeat = st->previous_id != 0;
 	sha256_init(&sha);
 	while ((n = fread(buf, 1, 65536, fp)) > 0) {
 		sha256_update(&sha, n, (const uint8_t *)buf);
@@ -935,10 +1095,15 @@ skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_d
 		goto out;
 	}
 	sha256_digest(&sha, sizeof digest, digest);
-	hex(digest, sizeof digest, st->sha256);
-	if (o->kind == SKPI_KIND_TICKETS && (e = credit_waiting_surveys(&g, d)))
+	hex(digest, sizeof digest, again);
+	if (strcmp(again, st->sha256) != 0) {
+		e = skpi_diag_set(d, SKPI_ERR_BUSY, o->path, 0, "the file changed while it was read");
+		skpi_diag_hint(d, "wait until the export is complete, then ingest it again");
 		goto out;
-	if ((e = find_previous(&g, d)) || (e = log_ingest(&g, started, d)))
+	}
+	if (o->kind == SKPI_KIND_TICKETS && !g.repeat && (e = credit_waiting_surveys(&g, d)))
+		goto out;
+	if ((e = log_ingest(&g, started, d)))
 		goto out;
 	if (g.rej) {
 		int bad = fflush(g.rej) != 0 || ferror(g.rej);
@@ -953,7 +1118,7 @@ skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_d
 		g.rej_tmp[0] = '\0';
 	}
 	finalize_all(&g);
-	memset(&g.ins, 0, sizeof g.ins * 6);
+	g.ins = g.sel = g.upd = g.hist = g.dq = g.credit = g.dq_seen = NULL;
 	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		e = db_fail(&g, rc, "committing", d);
@@ -976,6 +1141,7 @@ out:
 		fclose(fp);
 	free(buf);
 	rowmap_release(&g.map);
+	free(g.credit_buf);
 	if (e) {
 		st->inserted = st->updated = st->unchanged = 0;
 		if (d && !d->file[0])

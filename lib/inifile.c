@@ -18,6 +18,28 @@ struct reader {
 	skpi_err err;
 };
 
+/* libinih takes ';' after a space for the start of an inline comment, so that
+ * `delimiter = ;` would read as an empty value.  A value that starts with ';' is meant as
+ * the value: close the gap after the '=' (or ':') so that libinih keeps it.  A ';' after
+ * the value's first character, preceded by a space, still starts a comment. */
+static void value_may_start_with_semicolon(char *s)
+{
+	char *p = s, *eq, *q;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == ';' || *p == '#' || *p == '[' || *p == '\0')
+		return; /* a comment, a section or a blank line */
+	eq = strpbrk(p, "=:");
+	if (!eq)
+		return;
+	q = eq + 1;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (*q == ';' && q > eq + 1)
+		memmove(eq + 1, q, strlen(q) + 1);
+}
+
 /* fgets that counts lines and notices lines longer than the buffer */
 static char *read_line(char *str, int num, void *stream)
 {
@@ -36,6 +58,7 @@ static char *read_line(char *str, int num, void *stream)
 		r->too_long = 1;
 		return NULL;
 	}
+	value_may_start_with_semicolon(s);
 	return s;
 }
 

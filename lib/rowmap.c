@@ -257,11 +257,17 @@ static skpi_err on_map_entry(void *ctx, const char *section, const char *key, co
 		if (strcmp(key, "delimiter") == 0) {
 			if (strcmp(value, "tab") == 0 || strcmp(value, "\\t") == 0)
 				m->delim = '\t';
+			else if (strcmp(value, "semicolon") == 0)
+				m->delim = ';';
+			else if (strcmp(value, "comma") == 0)
+				m->delim = ',';
+			else if (strcmp(value, "pipe") == 0)
+				m->delim = '|';
 			else if (strlen(value) == 1 && value[0] != '"')
 				m->delim = value[0];
 			else {
 				skpi_diag_set(d, SKPI_ERR_CONFIG, NULL, 0, "delimiter '%s' is not one character", value);
-				skpi_diag_hint(d, "use one character such as , or ; or the word tab");
+				skpi_diag_hint(d, "use one character such as , or ; or a word: comma, semicolon, pipe, tab");
 				return SKPI_ERR_CONFIG;
 			}
 			return SKPI_OK;

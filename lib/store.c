@@ -68,6 +68,23 @@ const char *store_sql(const char *name)
 	return NULL;
 }
 
+/* how long to wait for another run's lock: $SUPPORTKPI_BUSY_TIMEOUT seconds (0-3600),
+ * else 5 s */
+static int busy_timeout_ms(void)
+{
+	const char *env = getenv("SUPPORTKPI_BUSY_TIMEOUT");
+	char *end;
+	long s;
+
+	if (!env || !*env)
+		return 5000;
+	errno = 0;
+	s = strtol(env, &end, 10);
+	if (errno || *end || s < 0 || s > 3600)
+		return 5000;
+	return (int)(s * 1000);
+}
+
 static skpi_err migrate(sqlite3 *db, skpi_diag *d)
 {
 	sqlite3_stmt *st = NULL;
@@ -152,7 +169,7 @@ skpi_err store_open(const char *path, enum store_open_mode mode, sqlite3 **out, 
 		goto out;
 	}
 	sqlite3_extended_result_codes(db, 1);
-	sqlite3_busy_timeout(db, 5000);
+	sqlite3_busy_timeout(db, busy_timeout_ms());
 	rc = sqlite3_exec(db, "PRAGMA foreign_keys = OFF; PRAGMA journal_mode = DELETE;"
 			      "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;"
 			      "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);

@@ -77,9 +77,11 @@ VALUES (:seq, :name, :priority, :channel, :category, :frt_s, :frt_business, :frt
 
 -- name: sla_pauses
 -- Each status change starts an interval that lasts until the next change of the same
--- ticket (in the order of the exports) or until the clock stops: the resolution time, or
--- :as_of for a ticket still open.  Changes without a time cannot be placed and are left
--- out: the status before them is taken to last until the next change with a time.
+-- ticket (in time order; changes in the same second in the order of the exports) or until
+-- the clock stops: the resolution time, or :as_of for a ticket still open.  The time
+-- before the first known change is not paused.  Changes without a time cannot be placed
+-- and are left out: the status before them is taken to last until the next change with
+-- a time.
 INSERT INTO temp.sla_pause (ticket_id, history_rows, paused_s, paused_bh_s)
 SELECT
     iv.ticket_id,
@@ -92,7 +94,8 @@ FROM (
         instr(:pause_statuses, ',' || h.new_status || ',') > 0 AS pausing,
         max(h.changed_ts, t.created_ts) AS lo,
         min(coalesce(lead(h.changed_ts) OVER (PARTITION BY h.ticket_id
-                                              ORDER BY h.changed_ts, h.rowid),
+                                              ORDER BY h.changed_ts, h.ingest_id,
+                                                       h.source_line),
                      t.stop_ts),
             t.stop_ts) AS hi
     FROM (SELECT ticket_id, created_ts,

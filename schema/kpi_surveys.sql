@@ -22,20 +22,24 @@
 --
 -- Parameters: :from, :to, :dim1, :dim2 as in kpi_tickets.sql; the period applies to
 -- submitted_at, and month, week and day are those of submitted_at.
+-- The survey's ticket is looked up only in the CASE branch of a dimension that needs it
+-- (a subquery per branch rather than a join), so --by agent, month, week or day never
+-- reads the tickets table: one lookup per survey costs more than the whole survey scan.
 
 -- name: kpi_surveys
 WITH period_surveys AS (
     SELECT
         CASE :dim1
             WHEN 'agent' THEN s.credited_agent
-            WHEN 'team' THEN coalesce(t.team,
+            WHEN 'team' THEN coalesce(
+                (SELECT t.team FROM tickets AS t WHERE t.ticket_id = s.ticket_id),
                 (SELECT l.team FROM tickets AS l
                  WHERE l.agent = s.credited_agent AND l.created_ts <= s.submitted_ts
                    AND l.team IS NOT NULL
                  ORDER BY l.created_ts DESC, l.ticket_id DESC LIMIT 1))
-            WHEN 'channel' THEN t.channel
-            WHEN 'category' THEN t.category
-            WHEN 'priority' THEN t.priority
+            WHEN 'channel' THEN (SELECT t.channel FROM tickets AS t WHERE t.ticket_id = s.ticket_id)
+            WHEN 'category' THEN (SELECT t.category FROM tickets AS t WHERE t.ticket_id = s.ticket_id)
+            WHEN 'priority' THEN (SELECT t.priority FROM tickets AS t WHERE t.ticket_id = s.ticket_id)
             WHEN 'month' THEN substr(s.submitted_at, 1, 7)
             WHEN 'week' THEN strftime('%Y', s.submitted_at, 'weekday 0', '-3 days') || '-W' ||
                 printf('%02d', (strftime('%j', s.submitted_at, 'weekday 0', '-3 days') - 1) / 7 + 1)
@@ -44,14 +48,15 @@ WITH period_surveys AS (
         END AS g1,
         CASE :dim2
             WHEN 'agent' THEN s.credited_agent
-            WHEN 'team' THEN coalesce(t.team,
+            WHEN 'team' THEN coalesce(
+                (SELECT t.team FROM tickets AS t WHERE t.ticket_id = s.ticket_id),
                 (SELECT l.team FROM tickets AS l
                  WHERE l.agent = s.credited_agent AND l.created_ts <= s.submitted_ts
                    AND l.team IS NOT NULL
                  ORDER BY l.created_ts DESC, l.ticket_id DESC LIMIT 1))
-            WHEN 'channel' THEN t.channel
-            WHEN 'category' THEN t.category
-            WHEN 'priority' THEN t.priority
+            WHEN 'channel' THEN (SELECT t.channel FROM tickets AS t WHERE t.ticket_id = s.ticket_id)
+            WHEN 'category' THEN (SELECT t.category FROM tickets AS t WHERE t.ticket_id = s.ticket_id)
+            WHEN 'priority' THEN (SELECT t.priority FROM tickets AS t WHERE t.ticket_id = s.ticket_id)
             WHEN 'month' THEN substr(s.submitted_at, 1, 7)
             WHEN 'week' THEN strftime('%Y', s.submitted_at, 'weekday 0', '-3 days') || '-W' ||
                 printf('%02d', (strftime('%j', s.submitted_at, 'weekday 0', '-3 days') - 1) / 7 + 1)
@@ -60,7 +65,6 @@ WITH period_surveys AS (
         END AS g2,
         s.score, s.nps, s.attitude, s.skill, s.timeliness, s.follow_through
     FROM surveys AS s
-    LEFT JOIN tickets AS t ON t.ticket_id = s.ticket_id
     WHERE s.submitted_at >= :from AND s.submitted_at < :to
 )
 SELECT

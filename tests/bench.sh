@@ -11,12 +11,12 @@ n=${BENCH_TICKETS:-1000000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/skpi-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
-measure() { # label command... : prints "label seconds peak_kb"
+measure() { # label command... : prints "label seconds peak_kb cpu_seconds"
 	label=$1; shift
-	/usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || {
+	/usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" >/dev/null 2>"$work/err" || {
 		echo "bench: $label failed:" >&2; cat "$work/err" >&2; exit 1; }
 	set -- $(tail -n 1 "$work/time")
-	echo "$label $1 $2"
+	echo "$label $1 $2 $(echo "$3 $4" | awk '{ print $1 + $2 }')"
 }
 
 echo "# generating $n tickets (supportkpi-sample --seed 1)"
@@ -25,15 +25,19 @@ ls -l "$work/in" | awk 'NR > 1 { printf "#   %-16s %10.1f MB\n", $9, $5 / 1e6 }'
 
 "$bin/supportkpi" init --db "$work/skpi.db" 2>/dev/null
 set -- $(measure ingest "$bin/supportkpi" ingest --db "$work/skpi.db" --kind tickets "$work/in/tickets.csv")
-ing_t=$2 ing_m=$3
+ing_t=$2 ing_m=$3 ing_c=$4
 set -- $(measure ingest "$bin/supportkpi" ingest --db "$work/skpi.db" --kind surveys "$work/in/surveys.csv")
 ing_t=$(echo "$ing_t $2" | awk '{ print $1 + $2 }'); [ "$3" -gt "$ing_m" ] && ing_m=$3
+ing_c=$(echo "$ing_c $4" | awk '{ print $1 + $2 }')
 set -- $(measure import sqlite3 "$work/plain.db" -cmd '.mode csv' ".import $work/in/tickets.csv tickets" \
 	".import $work/in/surveys.csv surveys")
-imp_t=$2 imp_m=$3
-echo "ingest of tickets + surveys:"
-printf '  supportkpi ingest  %7.2f s   peak %7.1f MB\n' "$ing_t" "$(echo "$ing_m" | awk '{ print $1 / 1024 }')"
-printf '  sqlite3 .import    %7.2f s   peak %7.1f MB\n' "$imp_t" "$(echo "$imp_m" | awk '{ print $1 / 1024 }')"
+imp_t=$2 imp_m=$3 imp_c=$4
+mb() { echo "$1" | awk '{ printf "%.1f", $1 / 1024 }'; }
+echo "ingest of tickets + surveys (elapsed, CPU user+system, peak memory, database size):"
+printf '  supportkpi ingest  %7.2f s  cpu %7.2f s  peak %7.1f MB  db %7.1f MB\n' "$ing_t" "$ing_c" \
+	"$(mb "$ing_m")" "$(mb $(($(wc -c <"$work/skpi.db") / 1024)))"
+printf '  sqlite3 .import    %7.2f s  cpu %7.2f s  peak %7.1f MB  db %7.1f MB\n' "$imp_t" "$imp_c" \
+	"$(mb "$imp_m")" "$(mb $(($(wc -c <"$work/plain.db") / 1024)))"
 echo "$ing_t $imp_t" | awk '{ printf "  ratio ingest/import: %.2f (goal: at most 1.00)\n", $1 / ($2 > 0 ? $2 : 0.01) }'
 
 if [ -f "$top/tests/bench_kpi.sh" ]; then

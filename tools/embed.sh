@@ -32,4 +32,5 @@ extern const struct skpi_sql_file skpi_sql_files[];
 #endif
 H
 mv "$out.c.tmp" "$out.c"
-cmp -s "$out.h.tmp" "$out.h" 2>/dev/null && rm -f "$out.h.tmp" || mv "$out.h.tmp" "$out.h"
+# both files are always written: make treats them as one target (see the Makefile)
+mv "$out.h.tmp" "$out.h"

@@ -7,8 +7,8 @@
 #include "supportkpi/ingest.h"
 
 static const char usage[] =
-	"usage: supportkpi ingest --kind tickets|surveys [--db FILE] [--map FILE] [--quiet]\n"
-	"                         [--rejects FILE] FILE...\n";
+	"usage: supportkpi ingest --kind tickets|surveys|assessments [--db FILE] [--map FILE]\n"
+	"                         [--quiet] [--rejects FILE] FILE...\n";
 
 static const char help[] =
 	"Load helpdesk exports (CSV) into the database, one transaction per file: a file is\n"
@@ -16,7 +16,8 @@ static const char help[] =
 	"the same file again changes nothing.\n"
 	"\n"
 	"  --db FILE       the database (default: $SUPPORTKPI_DB, else ./supportkpi.db)\n"
-	"  --kind KIND     what the files hold: tickets or surveys\n"
+	"  --kind KIND     what the files hold: tickets, surveys, or assessments (agent,\n"
+	"                  period YYYY-MM, score 0-100, assessor; docs/ranking.md)\n"
 	"  --map FILE      a mapping file: export headers, date formats, encoding, statuses,\n"
 	"                  null markers (docs/mapping.md)\n"
 	"  --quiet         no summary, only errors\n"
@@ -31,11 +32,15 @@ static const char help[] =
 
 static void summary(const char *prog, const char *path, const ingest_stats *s)
 {
-	fprintf(stderr, "%s: '%s': %llu rows read: %llu inserted, %llu updated, %llu unchanged, "
-		"%llu rejected", prog, path, s->read, s->inserted, s->updated, s->unchanged, s->rejected);
+	fprintf(stderr, "%s: '%s': %llu rows read: %llu inserted, %llu updated", prog, path, s->read,
+		s->inserted, s->updated);
+	if (s->updated_in_file) /* a key repeated in the file: say so, or "updated" puzzles */
+		fprintf(stderr, " (%llu by a later row for the same key in this file)", s->updated_in_file);
+	fprintf(stderr, ", %llu unchanged, %llu rejected", s->unchanged, s->rejected);
 	if (s->rejected)
 		fprintf(stderr, " (see '%s')", s->rejects_path);
-	fprintf(stderr, "; %llu loaded rows carry a data-quality note\n", s->dq_rows);
+	fprintf(stderr, "; %llu loaded %s a data-quality note\n", s->dq_rows,
+		s->dq_rows == 1 ? "row carries" : "rows carry");
 	if (s->previous_id && !s->inserted && !s->updated)
 		fprintf(stderr, "%s: '%s' was already ingested (ingest %lld, %s): nothing changed\n",
 			prog, path, (long long)s->previous_id, s->previous_at);
@@ -73,8 +78,8 @@ int main(int argc, char **argv)
 	}
 	if (!kind)
 		return cli_usage_error(prog, usage, "--kind is required");
-	if (skpi_kind_parse(kind, &o.kind) != 0 || o.kind == SKPI_KIND_ASSESSMENTS)
-		return cli_usage_error(prog, usage, "--kind '%s' is not tickets or surveys", kind);
+	if (skpi_kind_parse(kind, &o.kind) != 0)
+		return cli_usage_error(prog, usage, "--kind '%s' is not tickets, surveys or assessments", kind);
 	if (optind >= argc)
 		return cli_usage_error(prog, usage, "no export files given");
 	if (o.rejects_path && argc - optind > 1)

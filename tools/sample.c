@@ -26,6 +26,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "supportkpi/cli.h"
 #include "supportkpi/err.h"
 
 #ifndef SKPI_VERSION
@@ -1318,6 +1319,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *done)
 		case O_HELP:
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);
+			fputs("\n" CLI_EXIT_CODES, stdout);
 			*done = 1;
 			return SKPI_EXIT_OK;
 		case O_MONTHS:

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "supportkpi/cli.h"
 #include "supportkpi/err.h"
 
 struct cmd {
@@ -91,9 +93,7 @@ static int print_help(void)
 			printf("  %-8s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n'supportkpi help COMMAND' or 'supportkpi COMMAND --help' tells more.\n"
 	      "The database is --db FILE, else $SUPPORTKPI_DB, else ./supportkpi.db.\n\n", stdout);
-	fputs("Exit status: 0 success; 1 done with warnings; 64 usage; 65 bad input data;\n"
-	      "66 input missing; 70 internal error; 73 cannot create output; 74 I/O error;\n"
-	      "75 busy, try again; 78 configuration error.\n", stdout);
+	fputs(CLI_EXIT_CODES, stdout);
 	return 0;
 }
 
@@ -106,11 +106,51 @@ static int finish(int code)
 	return code;
 }
 
-/* help COMMAND: the man page when man can show it, else the command's --help */
+/* find an executable called name on PATH; 0 and its path in out when found */
+static int on_path(const char *name, char *out, size_t n)
+{
+	const char *path = getenv("PATH");
+
+	while (path && *path) {
+		const char *colon = strchr(path, ':');
+		size_t len = colon ? (size_t)(colon - path) : strlen(path);
+
+		if (len && (size_t)snprintf(out, n, "%.*s/%s", (int)len, path, name) < n &&
+		    access(out, X_OK) == 0)
+			return 0;
+		path = colon ? colon + 1 : NULL;
+	}
+	return -1;
+}
+
+/* run prog with args and wait; its exit status, or -1 when it could not run */
+static int run_wait(const char *prog, char *const args[])
+{
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execv(prog, args);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) != 127 ? WEXITSTATUS(st) : -1;
+}
+
+/* help COMMAND: the manual page, shown by man(1), else by mandoc(1) on a terminal, else
+ * the command's own --help */
 static int help_command(const char *name)
 {
-	char path[PATH_MAX], page[PATH_MAX + 64], dir[PATH_MAX];
+	static const char *const where[] = { "../share/man/man1", "../../docs/man", "../../../docs/man" };
+	char path[PATH_MAX], page[PATH_MAX + 64], dir[PATH_MAX], tool[PATH_MAX];
 	struct stat sb;
+	int found = 0;
 
 	if (!lookup(name)) {
 		fprintf(stderr, "supportkpi: '%s' is not a supportkpi command; see 'supportkpi --help'\n", name);
@@ -118,18 +158,28 @@ static int help_command(const char *name)
 	}
 	self_dir(dir, sizeof dir);
 	/* an installed page (PREFIX/share/man/man1) or the source tree's (docs/man) */
-	static const char *const where[] = { "../share/man/man1", "../../docs/man", "../../../docs/man" };
-	for (size_t i = 0; i < sizeof where / sizeof where[0]; i++) {
-		snprintf(page, sizeof page, "%s/%s/supportkpi-%s.1", dir, where[i], name);
-		if (stat(page, &sb) == 0 && access("/usr/bin/man", X_OK) == 0) {
-			execl("/usr/bin/man", "man", "-l", page, (char *)NULL);
-			break;
-		}
+	for (size_t i = 0; i < sizeof where / sizeof where[0] && !found; i++) {
+		if ((size_t)snprintf(page, sizeof page, "%s/%s/supportkpi-%s.1", dir, where[i], name) < sizeof page &&
+		    stat(page, &sb) == 0 && S_ISREG(sb.st_mode))
+			found = 1;
+	}
+	if (found && on_path("man", tool, sizeof tool) == 0) {
+		char *args[] = { tool, (char *)"-l", page, NULL };
+
+		if (run_wait(tool, args) == 0)
+			return finish(0);
+	}
+	if (found && isatty(STDOUT_FILENO) && on_path("mandoc", tool, sizeof tool) == 0) {
+		char *args[] = { tool, (char *)"-a", page, NULL };
+
+		if (run_wait(tool, args) == 0)
+			return finish(0);
 	}
 	if (find_command(name, path, sizeof path) != 0) {
 		fprintf(stderr, "supportkpi: the '%s' command is not installed\n", name);
 		return SKPI_EXIT_USAGE;
 	}
+	fflush(stdout);
 	execl(path, path, "--help", (char *)NULL);
 	fprintf(stderr, "supportkpi: cannot run '%s': %s\n", path, strerror(errno));
 	return SKPI_EXIT_SOFTWARE;

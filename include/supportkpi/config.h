@@ -104,6 +104,15 @@ skpi_err config_fail(const skpi_config *cfg, const char *section, const char *ke
  * NULL when unset without default.  Caller frees. */
 char *config_path(const skpi_config *cfg, const char *section, const char *key);
 
+/* The rows of the settings table, for documentation and tests: row i into *out (static
+ * strings) and 1, or 0 past the last row.  type is "int", "real", "string", "list", "path",
+ * "bool" or "mode"; def is NULL when there is none; min and max bound int, real and mode. */
+typedef struct config_setting_info {
+	const char *section, *key, *type, *def, *help;
+	double min, max;
+} config_setting_info;
+int config_setting_at(size_t i, config_setting_info *out);
+
 /* Parse an SLA target ("24 hours", "30 business minutes", "10 working days") into t
  * (seconds left 0 for working days until the calendar is known).  SKPI_ERR_CONFIG with
  * the reason in d->msg when it is not one. */

@@ -28,6 +28,8 @@ typedef struct ingest_stats {
 	int64_t ingest_id;          /* the ingest_log row */
 	char sha256[65];            /* of the file's bytes, lower-case hex */
 	unsigned long long read, inserted, updated, unchanged, rejected;
+	unsigned long long updated_in_file; /* of updated: rows updating a key an earlier row
+					     * of the same file had written */
 	unsigned long long dq_rows;  /* rows of this file with a data-quality note */
 	unsigned long long dq_notes; /* notes written */
 	int64_t previous_id;        /* an earlier ingest of the same bytes, or 0 */

@@ -83,7 +83,11 @@ skpi_err kpi_check_timezone(sqlite3 *db, const skpi_config *cfg, skpi_diag *d);
 
 /* Compute the KPIs of q into a new result set (*out, caller frees with skpi_result_free).
  * Checks the time zone as kpi_check_timezone does.  Leaves the per-ticket SLA outcomes in
- * the connection's temp.sla_outcome (see schema/kpi_sla.sql). */
+ * the connection's temp.sla_outcome (see schema/kpi_sla.sql; empty when the config has no
+ * rules).  The caller gives the config's calendar the database's zone first
+ * (config_check_timezone with the zone of store_timezone, as `supportkpi kpi` does):
+ * business time is counted in the calendar's zone.  All the families are read in one
+ * transaction (opened here when the connection has none), so they see the same data. */
 skpi_err kpi_run(sqlite3 *db, const kpi_query *q, skpi_result **out, skpi_diag *d);
 
 /* SLA compliance per rule and target for q's period (dimensions ignored):

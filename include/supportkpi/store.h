@@ -20,7 +20,8 @@ enum store_open_mode {
 	STORE_OPEN_CREATE    /* create it if missing */
 };
 
-/* Open the database at path, set the pragmas (foreign keys, WAL, busy timeout), and apply
+/* Open the database at path, set the pragmas (rollback journal, synchronous = FULL, a busy
+ * timeout of $SUPPORTKPI_BUSY_TIMEOUT seconds, default 5, for another run's lock), and apply
  * pending migrations.  A database whose user_version is newer than this program knows
  * fails with SKPI_ERR_SCHEMA.  On success *db is the caller's: close with store_close. */
 skpi_err store_open(const char *path, enum store_open_mode mode, sqlite3 **db, skpi_diag *d);

@@ -249,6 +249,10 @@ TEST(unterminated_quote_is_an_error_at_the_row_start)
 	FEEDS("a,b\n1,\"open\n2,3\n4,5\n", "L1-1 n2:<a>|<b>\n", SKPI_ERR_CSV, 2);
 	FEEDS("a,b\n1,2\n\n3,\"never closed", "L1-1 n2:<a>|<b>\nL2-2 n2:<1>|<2>\n", SKPI_ERR_CSV, 4);
 	FEEDS("\"", "", SKPI_ERR_CSV, 1);
+	/* a row ended by a lone CR: the next row starts on the same physical line (found by
+	 * tests/fuzz/fuzz_csvin.c: fed whole, the error named the previous row's line) */
+	FEEDS("a\rb,\"x\n", "L1-1 n1:<a>\n", SKPI_ERR_CSV, 1);
+	FEEDS("h\n\"q\nx\",1\r\"never\n", "L1-1 n1:<h>\nL2-3 n2:<q\\nx>|<1>\n", SKPI_ERR_CSV, 3);
 }
 
 TEST(stray_quotes_are_errors_at_their_line)

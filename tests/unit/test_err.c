@@ -53,11 +53,31 @@ TEST(diag_print_names_file_and_line)
 		       "supportkpi ingest: hint: give it as YYYY-MM-DD\n");
 }
 
+TEST(diag_print_without_line_or_file)
+{
+	skpi_diag d;
+	char out[512] = "";
+	FILE *fp = fmemopen(out, sizeof out, "w");
+
+	skpi_diag_set(&d, SKPI_ERR_NOINPUT, "t.csv", 0, "cannot read");
+	skpi_diag_print(&d, "p", fp);
+	skpi_diag_set(&d, SKPI_ERR_CSV, NULL, 3, "bad");
+	skpi_diag_print(&d, "p", fp);
+	skpi_diag_set(&d, SKPI_ERR_DB, NULL, 0, "locked");
+	skpi_diag_print(&d, "p", fp);
+	skpi_diag_clear(&d);
+	d.code = SKPI_ERR_IO;
+	skpi_diag_print(&d, "p", fp);
+	fclose(fp);
+	CHECK_STR(out, "p: 't.csv': cannot read\np: line 3: bad\np: locked\np: input/output error\n");
+}
+
 int main(void)
 {
 	RUN(every_code_has_its_own_message);
 	RUN(exit_codes_follow_sysexits);
 	RUN(printable_cuts_on_a_character_boundary);
 	RUN(diag_print_names_file_and_line);
+	RUN(diag_print_without_line_or_file);
 	return unit_done();
 }

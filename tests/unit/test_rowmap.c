@@ -410,6 +410,17 @@ TEST(mapping_file_small_settings)
 	CHECK_INT(load_text(&m, SKPI_KIND_TICKETS, "", &d, path), SKPI_OK);
 	CHECK_INT(m.delim, ',');
 	rowmap_release(&m);
+	/* delimiter words; a value may start with ';' (not an inline comment), a later ' ;' is one */
+	CHECK_INT(load_text(&m, SKPI_KIND_TICKETS, "[file]\ndelimiter = semicolon\n", &d, path), SKPI_OK);
+	CHECK_INT(m.delim, ';');
+	rowmap_release(&m);
+	CHECK_INT(load_text(&m, SKPI_KIND_TICKETS, "[file]\ndelimiter = pipe\n", &d, path), SKPI_OK);
+	CHECK_INT(m.delim, '|');
+	rowmap_release(&m);
+	CHECK_INT(load_text(&m, SKPI_KIND_TICKETS, "[file]\ndelimiter\t=\t;   ; the separator\n", &d, path),
+		  SKPI_OK);
+	CHECK_INT(m.delim, ';');
+	rowmap_release(&m);
 	/* the same status listed twice under the same meaning is fine */
 	CHECK_INT(load_text(&m, SKPI_KIND_TICKETS, "[status]\nclosed = Closed, CLOSED\nclosed = closed\n",
 			    &d, path), SKPI_OK);
