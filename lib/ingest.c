@@ -1,5 +1,6 @@
 /* ingest — one export file into the database (see ingest.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +127,8 @@ struct ing {
 	FILE *rej;
 	char rej_tmp[1100];
 	char key_buf[512];
+	char **idx_sql;            /* indexes dropped for the load, rebuilt before COMMIT */
+	int nidx;
 };
 
 /* --- small helpers ---------------------------------------------------------------- */
@@ -179,8 +182,14 @@ static skpi_err open_rejects(struct ing *g, skpi_diag *d)
 {
 	const char *path = g->st->rejects_path;
 
+	int fd;
+
 	snprintf(g->rej_tmp, sizeof g->rej_tmp, "%s.tmp.%ld", path, (long)getpid());
-	g->rej = fopen(g->rej_tmp, "w");
+	/* whole rows of the export (names, e-mail addresses): readable by the owner only */
+	fd = open(g->rej_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	g->rej = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!g->rej && fd >= 0)
+		close(fd);
 	if (!g->rej) {
 		skpi_diag_set(d, SKPI_ERR_CREATE, path, 0, "cannot write the rejects file: %s",
 			      strerror(errno));
@@ -201,6 +210,9 @@ static skpi_err reject(struct ing *g, const csvin_row *row, const char *reason, 
 	skpi_err e;
 
 	g->st->rejected++;
+	if (!g->st->first_reject[0])
+		snprintf(g->st->first_reject, sizeof g->st->first_reject, "line %ld: %.440s", row->line,
+			 reason);
 	if (!g->rej && (e = open_rejects(g, d)) != SKPI_OK)
 		return e;
 	fprintf(g->rej, "%ld,", row->line);
@@ -939,14 +951,21 @@ static skpi_err begin_log(struct ing *g, const char *started, skpi_diag *d)
 /* A survey without an agent that arrived before its ticket (or before its ticket had an
  * agent) waits with no credit; it is credited to the agent its ticket has when the ticket
  * arrives.  A survey already credited keeps its credit when the ticket is reassigned
- * later (docs/metrics.md, "Who gets the credit after a reassignment"). */
+ * later (docs/metrics.md, "Who gets the credit after a reassignment").
+ *
+ * Written so that it is driven by the surveys and reaches each ticket by its key: as a
+ * join (UPDATE ... FROM tickets), SQLite chose to walk every ticket through
+ * tickets_agent_latest and fetch each one by key for its ingest_id: a random read of the
+ * whole table, 66,000 page reads at 200,000 tickets (docs/design.md, "Speed"). */
 static skpi_err credit_waiting_surveys(struct ing *g, skpi_diag *d)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(g->db,
-		"UPDATE surveys SET credited_agent = t.agent FROM tickets t "
-		"WHERE t.ticket_id = surveys.ticket_id AND t.ingest_id = ?1 AND t.agent IS NOT NULL "
-		"AND surveys.agent IS NULL AND surveys.credited_agent IS NULL", -1, &st, NULL);
+		"UPDATE surveys SET credited_agent = "
+		"(SELECT t.agent FROM tickets t WHERE t.ticket_id = surveys.ticket_id) "
+		"WHERE agent IS NULL AND credited_agent IS NULL AND ticket_id IS NOT NULL "
+		"AND EXISTS (SELECT 1 FROM tickets t WHERE t.ticket_id = surveys.ticket_id "
+		"AND t.ingest_id = ?1 AND t.agent IS NOT NULL)", -1, &st, NULL);
 
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, g->st->ingest_id);
@@ -954,6 +973,124 @@ static skpi_err credit_waiting_surveys(struct ing *g, skpi_diag *d)
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? SKPI_OK : db_fail(g, rc, "crediting surveys to their ticket's agent", d);
+}
+
+/* A first load into an empty table builds the table's own secondary indexes once, by
+ * sorting, after the rows are in, instead of inserting every row into each of them as it
+ * comes (schema/0002_kpi.sql's tickets_period holds 13 columns).  The definitions are
+ * the database's own (sqlite_schema), so whatever indexes the schema has are rebuilt as
+ * they were; unique indexes stay, as they decide conflicts while the rows load.  It all
+ * happens inside the file's transaction: a failure or a kill leaves the indexes as they
+ * were. */
+static skpi_err defer_indexes(struct ing *g, skpi_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[160], **names = NULL;
+	int rc, n = 0;
+	skpi_err e = SKPI_OK;
+
+	snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM %s)", g->t->name);
+	rc = sqlite3_prepare_v2(g->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		e = db_fail(g, rc, "reading the database", d);
+		goto out;
+	}
+	if (sqlite3_column_int(st, 0))
+		goto out; /* rows are there already: the indexes are kept up to date row by row */
+	sqlite3_finalize(st);
+	rc = sqlite3_prepare_v2(g->db, "SELECT s.name, s.sql FROM pragma_index_list(?1) AS il "
+				"JOIN sqlite_schema AS s ON s.type = 'index' AND s.name = il.name "
+				"WHERE il.origin = 'c' AND il.\"unique\" = 0 AND s.sql IS NOT NULL "
+				"ORDER BY s.name", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 1, g->t->name, -1, SQLITE_STATIC);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char **nn = realloc(names, (size_t)(n + 1) * sizeof *nn);
+		char **ns = realloc(g->idx_sql, (size_t)(n + 1) * sizeof *ns);
+
+		if (nn)
+			names = nn;
+		if (ns)
+			g->idx_sql = ns;
+		if (!nn || !ns || !(names[n] = strdup((const char *)sqlite3_column_text(st, 0)))) {
+			e = skpi_diag_set(d, SKPI_ERR_NOMEM, g->o->path, 0, "out of memory");
+			goto out;
+		}
+		if (!(g->idx_sql[n] = strdup((const char *)sqlite3_column_text(st, 1)))) {
+			free(names[n]);
+			e = skpi_diag_set(d, SKPI_ERR_NOMEM, g->o->path, 0, "out of memory");
+			goto out;
+		}
+		g->nidx = ++n;
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		e = db_fail(g, rc, "reading the schema", d);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	for (int i = 0; i < n; i++) {
+		/* the name comes from sqlite_schema, quoted as an identifier (%w) */
+		char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", names[i]);
+
+		rc = drop ? sqlite3_exec(g->db, drop, NULL, NULL, NULL) : SQLITE_NOMEM;
+		sqlite3_free(drop);
+		if (rc != SQLITE_OK) {
+			e = db_fail(g, rc, "setting the indexes aside for the load", d);
+			goto out;
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return e;
+}
+
+/* the value of a pragma that returns one integer, or -1 */
+static int pragma_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* build the indexes defer_indexes dropped, from their own definitions */
+static skpi_err rebuild_indexes(struct ing *g, skpi_diag *d)
+{
+	int rc = SQLITE_OK, temp_store = pragma_int(g->db, "PRAGMA temp_store");
+	int cache = pragma_int(g->db, "PRAGMA cache_size");
+	char set[48];
+
+	if (!g->nidx)
+		return SKPI_OK;
+	/* The sort behind CREATE INDEX keeps as much in memory as the page cache may hold,
+	 * then writes sorted runs to temporary files, which the connection's temp_store =
+	 * MEMORY (store.c) would keep in memory too: with 1,000,000 tickets that tripled the
+	 * peak memory of the ingest.  So while building: runs of 16 MiB, on disk.  Settings
+	 * that do not take (SQLite refuses to change temp_store once temporary tables are
+	 * open) only cost memory, never correctness. */
+	if (temp_store == 2)
+		sqlite3_exec(g->db, "PRAGMA temp_store = FILE", NULL, NULL, NULL);
+	if (cache < -16384 || cache > 4096)
+		sqlite3_exec(g->db, "PRAGMA cache_size = -16384", NULL, NULL, NULL);
+	for (int i = 0; i < g->nidx && rc == SQLITE_OK; i++)
+		rc = sqlite3_exec(g->db, g->idx_sql[i], NULL, NULL, NULL);
+	if (cache < -16384 || cache > 4096) {
+		snprintf(set, sizeof set, "PRAGMA cache_size = %d", cache);
+		sqlite3_exec(g->db, set, NULL, NULL, NULL);
+	}
+	if (temp_store == 2)
+		sqlite3_exec(g->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? SKPI_OK : db_fail(g, rc, "building the indexes", d);
 }
 
 static void hex(const uint8_t *b, size_t n, char *out)
@@ -1059,7 +1196,7 @@ skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_d
 	}
 	in_txn = 1;
 	utc_now(started);
-	if ((e = begin_log(&g, started, d)) || (e = prepare_all(&g, d)))
+	if ((e = begin_log(&g, started, d)))
 		goto out;
 	/* the same bytes ingested before (of this kind) change nothing, even when rows of one
 	 * ticket repeat in the file without updated_at: hash first, then read */
@@ -1075,6 +1212,8 @@ skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_d
 	if ((e = find_previous(&g, d)))
 		goto out;
 	g.repeat = st->previous_id != 0;
+	if ((!g.repeat && (e = defer_indexes(&g, d))) || (e = prepare_all(&g, d)))
+		goto out;
 	sha256_init(&sha);
 	while ((n = fread(buf, 1, 65536, fp)) > 0) {
 		sha256_update(&sha, n, (const uint8_t *)buf);
@@ -1101,6 +1240,8 @@ skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_d
 		skpi_diag_hint(d, "wait until the export is complete, then ingest it again");
 		goto out;
 	}
+	if ((e = rebuild_indexes(&g, d)))
+		goto out;
 	if (o->kind == SKPI_KIND_TICKETS && !g.repeat && (e = credit_waiting_surveys(&g, d)))
 		goto out;
 	if ((e = log_ingest(&g, started, d)))
@@ -1142,6 +1283,9 @@ out:
 	free(buf);
 	rowmap_release(&g.map);
 	free(g.credit_buf);
+	for (int i = 0; i < g.nidx; i++)
+		free(g.idx_sql[i]);
+	free(g.idx_sql);
 	if (e) {
 		st->inserted = st->updated = st->unchanged = 0;
 		if (d && !d->file[0])

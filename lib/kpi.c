@@ -1,6 +1,7 @@
 /* kpi — the KPI engine (see kpi.h): the SQL functions, the named queries of
  * schema/kpi_*.sql, and the merge of the metric families into one result set. */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,11 +84,35 @@ struct pct_state {
 	int failed;
 };
 
+/* The slow path of pct_step for p: checks it and remembers it; 0 when it is bad (the
+ * error is set). */
+static int pct_take_p(sqlite3_context *ctx, struct pct_state *s, sqlite3_value *pv)
+{
+	int pt = sqlite3_value_numeric_type(pv);
+	double p = sqlite3_value_double(pv);
+
+	if ((pt != SQLITE_INTEGER && pt != SQLITE_FLOAT) || !(p >= 0.0 && p <= 1.0)) {
+		s->failed = 1;
+		sqlite3_result_error(ctx, "percentile_inc: p must be a number from 0 to 1", -1);
+		return 0;
+	}
+	if (s->have_p && p != s->p) {
+		s->failed = 1;
+		sqlite3_result_error(ctx, "percentile_inc: p must be the same for every row", -1);
+		return 0;
+	}
+	s->p = p;
+	s->have_p = 1;
+	return 1;
+}
+
+/* Called once per row of every group (six times per ticket in kpi_tickets.sql): the
+ * common case, a number or NULL with the p of the previous row, takes no conversion. */
 static void pct_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct pct_state *s = sqlite3_aggregate_context(ctx, (int)sizeof *s);
 	int xt, pt;
-	double p;
+	double x;
 
 	(void)argc;
 	if (!s) {
@@ -96,41 +121,35 @@ static void pct_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 	if (s->failed)
 		return;
-	pt = sqlite3_value_numeric_type(argv[1]);
-	p = sqlite3_value_double(argv[1]);
-	if ((pt != SQLITE_INTEGER && pt != SQLITE_FLOAT) || !(p >= 0.0 && p <= 1.0)) {
-		s->failed = 1;
-		sqlite3_result_error(ctx, "percentile_inc: p must be a number from 0 to 1", -1);
-		return;
-	}
-	if (s->have_p && p != s->p) {
-		s->failed = 1;
-		sqlite3_result_error(ctx, "percentile_inc: p must be the same for every row", -1);
-		return;
-	}
-	s->p = p;
-	s->have_p = 1;
-	xt = sqlite3_value_numeric_type(argv[0]);
+	pt = sqlite3_value_type(argv[1]);
+	if (!s->have_p || (pt != SQLITE_FLOAT && pt != SQLITE_INTEGER) ||
+	    sqlite3_value_double(argv[1]) != s->p)
+		if (!pct_take_p(ctx, s, argv[1]))
+			return;
+	xt = sqlite3_value_type(argv[0]);
 	if (xt == SQLITE_NULL)
 		return;
-	if (xt != SQLITE_INTEGER && xt != SQLITE_FLOAT) {
+	if (xt != SQLITE_INTEGER && xt != SQLITE_FLOAT)
+		xt = sqlite3_value_numeric_type(argv[0]);   /* text that reads as a number */
+	x = sqlite3_value_double(argv[0]);
+	if ((xt != SQLITE_INTEGER && xt != SQLITE_FLOAT) || isnan(x)) {
 		s->failed = 1;
 		sqlite3_result_error(ctx, "percentile_inc: x is not a number", -1);
 		return;
 	}
 	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		double *x = sqlite3_realloc64(s->x, (sqlite3_uint64)cap * sizeof *x);
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		double *nx = sqlite3_realloc64(s->x, (sqlite3_uint64)cap * sizeof *nx);
 
-		if (!x) {
+		if (!nx) {
 			s->failed = 1;
 			sqlite3_result_error_nomem(ctx);
 			return;
 		}
-		s->x = x;
+		s->x = nx;
 		s->cap = cap;
 	}
-	s->x[s->n++] = sqlite3_value_double(argv[0]);
+	s->x[s->n++] = x;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -140,16 +159,82 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Excel's PERCENTILE.INC of the n sorted values x at p (0 <= p <= 1, n >= 1):
- * h = (n - 1) p, k = floor(h); x[k] + (h - k) (x[k+1] - x[k]) with 0-based x. */
-static double percentile_sorted(const double *x, size_t n, double p)
+static void swap_double(double *a, double *b)
 {
-	double h = (double)(n - 1) * p, k = floor(h);
-	size_t i = (size_t)k;
+	double t = *a;
 
-	if (i + 1 >= n || h == k)
-		return x[i < n ? i : n - 1];
-	return x[i] + (h - k) * (x[i + 1] - x[i]);
+	*a = *b;
+	*b = t;
+}
+
+/* Reorders x[0..n) so that x[k] is the value a sort would put there, every value before
+ * it is <= x[k] and every value after it >= x[k] (k < n; no NaN).  Quickselect: Hoare
+ * partitions about the median of three, so ties and sorted input cost no more than
+ * random input; when the rounds exceed twice the bits of n, the range left is sorted
+ * (introselect), so the worst case stays n log n.  About 3n comparisons on average,
+ * against n log n for a sort. */
+static void select_kth(double *x, size_t n, size_t k)
+{
+	ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, want = (ptrdiff_t)k;
+	int rounds = 8;
+
+	for (size_t m = n; m > 1; m >>= 1)
+		rounds += 2;
+	while (hi > lo) {
+		ptrdiff_t i = lo, j = hi, mid = lo + (hi - lo) / 2;
+		double pivot;
+
+		if (rounds-- == 0) {
+			qsort(x + lo, (size_t)(hi - lo + 1), sizeof *x, cmp_double);
+			return;
+		}
+		/* median of three at mid; x[lo] <= pivot <= x[hi] stop the scans below */
+		if (x[mid] < x[lo])
+			swap_double(&x[mid], &x[lo]);
+		if (x[hi] < x[lo])
+			swap_double(&x[hi], &x[lo]);
+		if (x[hi] < x[mid])
+			swap_double(&x[hi], &x[mid]);
+		pivot = x[mid];
+		while (i <= j) {
+			while (x[i] < pivot)
+				i++;
+			while (x[j] > pivot)
+				j--;
+			if (i <= j) {
+				swap_double(&x[i], &x[j]);
+				i++;
+				j--;
+			}
+		}
+		/* x[lo..j] <= pivot, x[i..hi] >= pivot, anything between equals pivot */
+		if (want <= j)
+			hi = j;
+		else if (want >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+/* Excel's PERCENTILE.INC of the n values x at p (0 <= p <= 1, n >= 1), as if sorted
+ * x[0] <= ... <= x[n-1]: h = (n - 1) p, k = floor(h); x[k] + (h - k) (x[k+1] - x[k]).
+ * x is reordered: x[k] by selection, x[k+1] is then the least value after it. */
+static double percentile_select(double *x, size_t n, double p)
+{
+	double h = (double)(n - 1) * p, kf = floor(h), next;
+	size_t k = (size_t)kf;
+
+	if (k >= n)
+		k = n - 1;
+	select_kth(x, n, k);
+	if (h == kf || k + 1 >= n)
+		return x[k];
+	next = x[k + 1];
+	for (size_t i = k + 2; i < n; i++)
+		if (x[i] < next)
+			next = x[i];
+	return x[k] + (h - kf) * (next - x[k]);
 }
 
 static void pct_final(sqlite3_context *ctx)
@@ -162,10 +247,8 @@ static void pct_final(sqlite3_context *ctx)
 		;                           /* the error is already set */
 	else if (s->n == 0)
 		sqlite3_result_null(ctx);
-	else {
-		qsort(s->x, s->n, sizeof *s->x, cmp_double);
-		sqlite3_result_double(ctx, percentile_sorted(s->x, s->n, s->p));
-	}
+	else
+		sqlite3_result_double(ctx, percentile_select(s->x, s->n, s->p));
 	if (s)
 		sqlite3_free(s->x);
 }
@@ -214,6 +297,7 @@ struct kpi_params {
 	const char *dim1, *dim2;   /* dimension names, or "all" */
 	int64_t as_of;
 	const char *pause_statuses;
+	int calendar;              /* 1: the config has a [calendar] (business time) */
 };
 
 /* The text of query name in schema file: from after its "-- name: NAME" line to the next
@@ -253,12 +337,14 @@ static skpi_err bind_params(sqlite3 *db, sqlite3_stmt *st, const struct kpi_para
 
 	for (int i = 1; i <= n; i++) {
 		const char *name = sqlite3_bind_parameter_name(st, i), *text = NULL;
-		int rc, as_of = 0;
+		int rc, as_of = 0, calendar = 0;
 
 		if (!name)
 			return skpi_diag_set(d, SKPI_ERR_INTERNAL, NULL, 0, "%s: unnamed parameter", what);
 		if (strcmp(name, ":as_of") == 0)
 			as_of = 1;
+		else if (strcmp(name, ":calendar") == 0)
+			calendar = 1;
 		else if (strcmp(name, ":from") == 0)
 			text = p->from;
 		else if (strcmp(name, ":to") == 0)
@@ -274,6 +360,8 @@ static skpi_err bind_params(sqlite3 *db, sqlite3_stmt *st, const struct kpi_para
 					     what, name);
 		if (as_of)
 			rc = sqlite3_bind_int64(st, i, p->as_of);
+		else if (calendar)
+			rc = sqlite3_bind_int(st, i, p->calendar);
 		else
 			rc = sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
 		if (rc != SQLITE_OK)
@@ -779,6 +867,7 @@ static skpi_err begin(sqlite3 *db, const kpi_query *q, struct kpi_params *p, int
 	p->dim2 = use_dims && q->ndims > 1 ? kpi_dim_name(q->dims[1]) : "all";
 	p->as_of = q->as_of;
 	p->pause_statuses = q->config ? config_pause_statuses(q->config) : "";
+	p->calendar = q->config && q->config->cal;
 	if (sqlite3_get_autocommit(db)) {
 		rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 		if (rc != SQLITE_OK)

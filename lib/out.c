@@ -378,6 +378,61 @@ out:
 	return err;
 }
 
+/* The unit shown after a value in the record layout. */
+static const char *unit_label(skpi_unit u)
+{
+	switch (u) {
+	case SKPI_UNIT_PCT: return "%";
+	case SKPI_UNIT_MINUTES: return "min";
+	case SKPI_UNIT_HOURS: return "h";
+	case SKPI_UNIT_POINTS: return "points";
+	case SKPI_UNIT_NONE: case SKPI_UNIT_COUNT: case SKPI_UNIT_SCORE: break;
+	}
+	return "";
+}
+
+skpi_err out_table_record(FILE *fp, const skpi_result *rs, size_t row)
+{
+	char num[TABLE_NUM_BUF];
+	size_t c, nw = 0, vw = 0;
+
+	if (!fp || !rs || row >= rs->nrows)
+		return SKPI_ERR_INTERNAL;
+	if (rs->title) {
+		put_text(fp, rs->title);
+		putc('\n', fp);
+	}
+	for (c = 0; c < rs->ncols; c++) {
+		size_t w = out_text_width(rs->cols[c].name);
+
+		nw = w > nw ? w : nw;
+		w = out_text_width(table_cell(&rs->cols[c], skpi_result_get(rs, row, c), num));
+		vw = w > vw ? w : vw;
+	}
+	for (c = 0; c < rs->ncols && !ferror(fp); c++) {
+		const char *name = rs->cols[c].name;
+		const char *v = table_cell(&rs->cols[c], skpi_result_get(rs, row, c), num);
+		const char *unit = skpi_result_get(rs, row, c)->is_null ? "" :
+				   unit_label(rs->cols[c].unit);
+		size_t w = out_text_width(v);
+
+		put_text(fp, name);
+		put_spaces(fp, nw - out_text_width(name) + 2);
+		if (is_numeric(&rs->cols[c])) {
+			put_spaces(fp, vw - w);
+			put_text(fp, v);
+		} else {
+			put_text(fp, v);
+		}
+		if (unit[0]) {
+			putc(' ', fp);
+			fputs(unit, fp);
+		}
+		putc('\n', fp);
+	}
+	return stream_status(fp);
+}
+
 /* ---- csv ---- */
 
 /* Write one field: the formula guard when asked, quoting when the content needs it. */

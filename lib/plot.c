@@ -1089,6 +1089,33 @@ static skpi_err check_common(const skpi_result *rs, const plot_spec *spec, size_
 	return SKPI_OK;
 }
 
+/* The checks and the data file of a chart with one label column and nycols value columns
+ * (plot_trend, plot_grouped_bars): the columns' indexes into *lc and yc, and into data a
+ * line a row, the label then each value, separated by tabs. */
+static skpi_err series_data(const skpi_result *rs, const char *labelcol,
+			    const char *const *ycols, size_t nycols, const plot_spec *spec,
+			    size_t *lc, size_t *yc, sbuf *data, skpi_diag *d)
+{
+	skpi_err err;
+
+	if ((err = check_common(rs, spec, nycols, d)) != SKPI_OK)
+		return err;
+	if ((err = find_col(rs, labelcol, 1, lc, d)) != SKPI_OK)
+		return err;
+	for (size_t i = 0; i < nycols; i++)
+		if ((err = find_col(rs, ycols[i], 0, &yc[i], d)) != SKPI_OK)
+			return err;
+	for (size_t r = 0; r < rs->nrows; r++) {
+		sb_label(data, cell_text(rs, r, *lc));
+		for (size_t i = 0; i < nycols; i++) {
+			sb_add(data, "\t");
+			sb_num(data, cell_num(rs, r, yc[i]));
+		}
+		sb_add(data, "\n");
+	}
+	return SKPI_OK;
+}
+
 /* the smallest 1-2-5 step at least x (x > 0) */
 static double nice_step(double x)
 {
@@ -1112,23 +1139,9 @@ skpi_err plot_trend(const skpi_result *rs, const char *xcol, const char *const *
 	skpi_unit unit;
 	skpi_err err;
 
-	if ((err = check_common(rs, spec, nycols, d)) != SKPI_OK)
+	if ((err = series_data(rs, xcol, ycols, nycols, spec, &xc, yc, &data, d)) != SKPI_OK)
 		goto out;
-	if ((err = find_col(rs, xcol, 1, &xc, d)) != SKPI_OK)
-		goto out;
-	for (size_t i = 0; i < nycols; i++)
-		if ((err = find_col(rs, ycols[i], 0, &yc[i], d)) != SKPI_OK)
-			goto out;
 	unit = rs->cols[yc[0]].unit;
-
-	for (size_t r = 0; r < rs->nrows; r++) {
-		sb_label(&data, cell_text(rs, r, xc));
-		for (size_t i = 0; i < nycols; i++) {
-			sb_add(&data, "\t");
-			sb_num(&data, cell_num(rs, r, yc[i]));
-		}
-		sb_add(&data, "\n");
-	}
 
 	script_head(&s, spec, spec->width > 0 ? spec->width : 960,
 		    spec->height > 0 ? spec->height : 540);
@@ -1419,23 +1432,9 @@ skpi_err plot_grouped_bars(const skpi_result *rs, const char *labelcol,
 	skpi_unit unit;
 	skpi_err err;
 
-	if ((err = check_common(rs, spec, nycols, d)) != SKPI_OK)
+	if ((err = series_data(rs, labelcol, ycols, nycols, spec, &lc, yc, &data, d)) != SKPI_OK)
 		goto out;
-	if ((err = find_col(rs, labelcol, 1, &lc, d)) != SKPI_OK)
-		goto out;
-	for (size_t i = 0; i < nycols; i++)
-		if ((err = find_col(rs, ycols[i], 0, &yc[i], d)) != SKPI_OK)
-			goto out;
 	unit = rs->cols[yc[0]].unit;
-
-	for (size_t r = 0; r < rs->nrows; r++) {
-		sb_label(&data, cell_text(rs, r, lc));
-		for (size_t i = 0; i < nycols; i++) {
-			sb_add(&data, "\t");
-			sb_num(&data, cell_num(rs, r, yc[i]));
-		}
-		sb_add(&data, "\n");
-	}
 
 	width = 160 + (int)(rs->nrows > 200 ? 200 : rs->nrows) * (int)(nycols + 1) * 18;
 	width = spec->width > 0 ? spec->width : width < 960 ? 960 : width > 2400 ? 2400 : width;
@@ -1835,18 +1834,21 @@ skpi_err plot_monthly(sqlite3 *db, const kpi_query *q, const skpi_result *rankin
 			 q->period.label);
 		spec.title = title;
 		spec.ylabel = "percent (%)";
-		if ((err = chart_path(&path, outdir, "trend-rates", base->format, d)) != SKPI_OK ||
-		    (err = plot_trend(trend, "month", rates, 2, &spec, path, d)) != SKPI_OK ||
-		    (err = add_written(written, path, d)) != SKPI_OK)
+		/* a chart whose every point is undefined would be an empty frame: left out */
+		if ((has_values(trend, "csat_pct") || has_values(trend, "resolution_pct")) &&
+		    ((err = chart_path(&path, outdir, "trend-rates", base->format, d)) != SKPI_OK ||
+		     (err = plot_trend(trend, "month", rates, 2, &spec, path, d)) != SKPI_OK ||
+		     (err = add_written(written, path, d)) != SKPI_OK))
 			goto out;
 		free(path);
 		path = NULL;
 		snprintf(title, sizeof title, "Median first-response time by month, 12 months to %s",
 			 q->period.label);
 		spec.ylabel = "minutes";
-		if ((err = chart_path(&path, outdir, "trend-frt", base->format, d)) != SKPI_OK ||
-		    (err = plot_trend(trend, "month", frts, 1, &spec, path, d)) != SKPI_OK ||
-		    (err = add_written(written, path, d)) != SKPI_OK)
+		if (has_values(trend, "frt_median_min") &&
+		    ((err = chart_path(&path, outdir, "trend-frt", base->format, d)) != SKPI_OK ||
+		     (err = plot_trend(trend, "month", frts, 1, &spec, path, d)) != SKPI_OK ||
+		     (err = add_written(written, path, d)) != SKPI_OK))
 			goto out;
 		free(path);
 		path = NULL;

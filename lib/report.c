@@ -1281,7 +1281,19 @@ static skpi_err do_ranking(struct run *r, rank_board **board, skpi_diag *d)
 	if ((e = write_both(r, "ranking", (*board)->ranked, d)))
 		return e;
 	snprintf(name, sizeof name, "unranked-%s.csv", r->sum->period);
-	return write_result(r, name, (*board)->unranked, OUT_CSV, d);
+	if ((e = write_result(r, name, (*board)->unranked, OUT_CSV, d)))
+		return e;
+	/* an empty ranking is not a normal month (a missing export?): a warning, so that the
+	 * exit code says so and --quiet still mails it */
+	if ((*board)->nentries == 0)
+		return warn(r, d, "nobody is ranked in %s: the period has no tickets or surveys "
+			    "(is an export missing from the inbox?)", r->sum->period);
+	if ((*board)->nranked == 0)
+		return warn(r, d, "nobody is ranked in %s: %zu %s below the minimums or without an "
+			    "assessment (see unranked-%s.csv for the reasons)", r->sum->period,
+			    (*board)->nentries, (*board)->nentries == 1 ? "agent is" : "agents are",
+			    r->sum->period);
+	return SKPI_OK;
 }
 
 /* remove a directory of temporary charts and what is in it */

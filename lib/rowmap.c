@@ -385,9 +385,16 @@ skpi_err rowmap_bind(rowmap *m, const csvin_row *h, const char *file, skpi_diag 
 			else
 				skpi_diag_set(d, SKPI_ERR_HEADER, file, h->line,
 					      "the required column '%s' is not in the header", want);
-			skpi_diag_hint(d, "the header has %s; name the export's column in a mapping file "
-				       "([columns] %s = ...) and pass it with --map",
-				       found, m->cols[c].name);
+			/* one field holding another separator: the delimiter, not the names, is wrong */
+			if (h->nfields == 1 && h->fields[0] && strpbrk(h->fields[0], ";\t|"))
+				skpi_diag_hint(d, "the header is one field, '%.200s': the export is "
+					       "separated by another character; set it in a mapping "
+					       "file ([file] delimiter = semicolon, tab or pipe) and pass "
+					       "it with --map", h->fields[0]);
+			else
+				skpi_diag_hint(d, "name the export's column in a mapping file ([columns] "
+					       "%s = ...) and pass it with --map; the header has %s",
+					       m->cols[c].name, found);
 			return SKPI_ERR_HEADER;
 		}
 	}

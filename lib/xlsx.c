@@ -782,6 +782,18 @@ static skpi_result *same_columns(const skpi_result *src, const char *title, cons
 	return rs;
 }
 
+/* The end of a build_* function: on success rs is the caller's (*out), on failure it is
+ * freed and *out is NULL.  Returns e. */
+static skpi_err hand_over(skpi_result *rs, skpi_err e, skpi_result **out)
+{
+	if (e) {
+		skpi_result_free(rs);
+		rs = NULL;
+	}
+	*out = rs;
+	return e;
+}
+
 /* The 12 months ending with the month of the period's last day, one row each (a month
  * without tickets or surveys gets the row kpi_run gives an empty period). */
 static skpi_err build_trend(sqlite3 *db, const xlsx_report_opts *o, skpi_result **out,
@@ -839,11 +851,7 @@ static skpi_err build_trend(sqlite3 *db, const xlsx_report_opts *o, skpi_result 
 	}
 out:
 	skpi_result_free(by_month);
-	if (e)
-		skpi_result_free(rs);
-	else
-		*out = rs;
-	return e;
+	return hand_over(rs, e, out);
 }
 
 /* Result columns of a fixed query. */
@@ -941,11 +949,7 @@ static skpi_err build_ingests(sqlite3 *db, const skpi_period *p, skpi_result **o
 		e = store_fail(db, rc, "listing the ingests", d);
 out:
 	sqlite3_finalize(st);
-	if (e)
-		skpi_result_free(rs);
-	else
-		*out = rs;
-	return e;
+	return hand_over(rs, e, out);
 }
 
 /* ---- Definitions: the metric definitions of schema/kpi_*.sql, and the config ---- */
@@ -1074,12 +1078,7 @@ static skpi_err build_definitions(skpi_result **out, skpi_diag *d)
 
 	for (size_t i = 0; i < sizeof files / sizeof files[0] && e == SKPI_OK; i++)
 		e = add_definitions(rs, files[i][0], files[i][1], d);
-	if (e) {
-		skpi_result_free(rs);
-		rs = NULL;
-	}
-	*out = rs;
-	return e;
+	return hand_over(rs, e, out);
 }
 
 /* ",a,b," (a rule's condition) as "a, b"; NULL stays NULL ("any"). */
@@ -1142,12 +1141,7 @@ static skpi_err build_sla_config(const skpi_config *cfg, skpi_result **out, skpi
 		if (fail)
 			e = nomem(d);
 	}
-	if (e) {
-		skpi_result_free(rs);
-		rs = NULL;
-	}
-	*out = rs;
-	return e;
+	return hand_over(rs, e, out);
 }
 
 static const struct colspec setting_cols[] = {
@@ -1178,12 +1172,7 @@ static skpi_err build_settings(const skpi_config *cfg, skpi_result **out, skpi_d
 		    (line > 0 && skpi_result_set_int(rs, (size_t)r, 3, line)))
 			e = nomem(d);
 	}
-	if (e) {
-		skpi_result_free(rs);
-		rs = NULL;
-	}
-	*out = rs;
-	return e;
+	return hand_over(rs, e, out);
 }
 
 static const struct colspec rank_setting_cols[] = {
@@ -1208,12 +1197,7 @@ static skpi_err build_rank_settings(const rank_settings *s, skpi_result **out, s
 		    skpi_result_set_real(rs, (size_t)r, 3, s->target[c]))
 			e = nomem(d);
 	}
-	if (e) {
-		skpi_result_free(rs);
-		rs = NULL;
-	}
-	*out = rs;
-	return e;
+	return hand_over(rs, e, out);
 }
 
 /* ---- the sheets ---- */

@@ -47,6 +47,7 @@ WITH period_surveys AS (
             ELSE 'all'
         END AS g1,
         CASE :dim2
+            WHEN 'all' THEN 'all'  -- the usual case first: one comparison per row
             WHEN 'agent' THEN s.credited_agent
             WHEN 'team' THEN coalesce(
                 (SELECT t.team FROM tickets AS t WHERE t.ticket_id = s.ticket_id),
@@ -84,4 +85,13 @@ SELECT
     100.0 * (avg(timeliness) - 1) / 3 AS timeliness_index,
     100.0 * (avg(follow_through) - 1) / 3 AS follow_through_index
 FROM period_surveys
-GROUP BY g1, g2;
+-- One sort key instead of two: SQLite sorts the rows of a GROUP BY, and a second key
+-- (g2, the same 'all' on every row with one dimension) sends every tie on g1 down a
+-- slow comparison, a third of this query's time on a month of 32,000 rows.  With a
+-- second dimension the key is json_array(g1, g2), which is distinct for each pair
+-- (NULL included), so the groups are exactly those of GROUP BY g1, g2 (the form
+-- PostgreSQL needs); g1 and g2 are then the same on every row of a group, and the
+-- SELECT reads them from it.  The subquery is evaluated once, not per row.
+GROUP BY CASE WHEN (SELECT :dim2 IN ('agent', 'team', 'channel', 'category', 'priority',
+                                     'month', 'week', 'day'))
+              THEN json_array(g1, g2) ELSE g1 END;

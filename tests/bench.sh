@@ -19,6 +19,8 @@ measure() { # label command... : prints "label seconds peak_kb cpu_seconds"
 	echo "$label $1 $2 $(echo "$3 $4" | awk '{ print $1 + $2 }')"
 }
 
+# timings swing with what else the machine runs: say how busy it was
+[ -r /proc/loadavg ] && echo "# load average $(cut -d' ' -f1-3 /proc/loadavg) on $(getconf _NPROCESSORS_ONLN) CPUs"
 echo "# generating $n tickets (supportkpi-sample --seed 1)"
 "$bin/supportkpi-sample" --tickets "$n" --seed 1 --out "$work/in"
 ls -l "$work/in" | awk 'NR > 1 { printf "#   %-16s %10.1f MB\n", $9, $5 / 1e6 }'
@@ -39,6 +41,7 @@ printf '  supportkpi ingest  %7.2f s  cpu %7.2f s  peak %7.1f MB  db %7.1f MB\n'
 printf '  sqlite3 .import    %7.2f s  cpu %7.2f s  peak %7.1f MB  db %7.1f MB\n' "$imp_t" "$imp_c" \
 	"$(mb "$imp_m")" "$(mb $(($(wc -c <"$work/plain.db") / 1024)))"
 echo "$ing_t $imp_t" | awk '{ printf "  ratio ingest/import: %.2f (goal: at most 1.00)\n", $1 / ($2 > 0 ? $2 : 0.01) }'
+[ -r /proc/loadavg ] && echo "# load average $(cut -d' ' -f1-3 /proc/loadavg) after the ingests"
 
 if [ -f "$top/tests/bench_kpi.sh" ]; then
 	sh "$top/tests/bench_kpi.sh" "$bin" "$work/skpi.db"

@@ -76,9 +76,27 @@ echo "$kpi_w $sql_w $kpi_c $sql_c" | awk '{
 	printf "  ratio kpi/sqlite3: wall %.2f, CPU %.2f (goal: at most 1.00)\n",
 	       $1 / ($2 > 0 ? $2 : 0.001), $3 / ($4 > 0 ? $4 : 0.001) }'
 
+# BENCH_CALLGRIND=1: the instructions each side executes, counted by valgrind's callgrind
+# (about 30 s more).  Unlike the times, the count does not depend on the machine's other
+# load, so a change of a few percent shows (docs/metrics.md quotes these counts).
+if [ "${BENCH_CALLGRIND:-0}" = 1 ]; then
+	command -v valgrind >/dev/null || { echo "bench_kpi: valgrind is missing" >&2; exit 1; }
+	instr() {
+		valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$@" \
+			>/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+		awk '/^summary:/ { printf "%.0f\n", $2 / 1e6 }' "$work/cg.out"
+	}
+	# supportkpi-kpi itself: the driver "supportkpi kpi" runs it as a child
+	kpi_i=$(instr "$bin/supportkpi-kpi" --db "$db" --period "$period" --by agent --format csv)
+	sql_i=$(instr sqlite3 -readonly -csv "$db" ".read $work/plain.sql")
+	echo "  instructions (millions): supportkpi kpi $kpi_i, sqlite3 shell $sql_i" \
+	     "(ratio $(echo "$kpi_i $sql_i" | awk '{ printf "%.2f", $1 / ($2 > 0 ? $2 : 1) }'))"
+fi
+
 # The plans of the KPI queries themselves, read from schema/.  The shell lacks the C
-# functions percentile_inc and business_seconds: for the plan they are swapped for
-# max() and coalesce(), which take the same arguments; how the tables are read does not
+# functions percentile_inc and business_seconds: for the plan they are swapped for the
+# aggregate max(x) (percentile_inc(x, p) is an aggregate too, and may carry a FILTER)
+# and coalesce(), which takes the same arguments; how the tables are read does not
 # depend on them.
 top=$(cd "$(dirname "$0")/.." && pwd)
 for f in kpi_tickets kpi_surveys; do
@@ -86,9 +104,10 @@ for f in kpi_tickets kpi_surveys; do
 	{
 		printf '.param set :from "%s"\n.param set :to "%s"\n' "'$from'" "'$to'"
 		printf '.param set :dim1 "%s"\n.param set :dim2 "%s"\n' "'agent'" "'all'"
+		printf '.param set :calendar 0\n'
 		printf 'EXPLAIN QUERY PLAN\n'
 		sed -n "/^-- name: $f\$/,\$p" "$top/schema/$f.sql" |
-			sed 's/percentile_inc(/max(/g; s/business_seconds(/coalesce(/g'
+			sed -E 's/percentile_inc\(([a-z_]+), [0-9.]+\)/max(\1)/g; s/business_seconds\(/coalesce(/g'
 	} >"$work/plan.sql"
 	sqlite3 -readonly "$db" <"$work/plan.sql" | sed 's/^/  /'
 done

@@ -68,22 +68,20 @@ static int period_has_data(sqlite3 *db, const kpi_query *q, skpi_diag *d)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "as-of", required_argument, NULL, 'a' },
+		{ "as-of", required_argument, NULL, CLI_OPT_AS_OF },
 		{ "by", required_argument, NULL, 'b' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, CLI_OPT_CONFIG },
+		{ "db", required_argument, NULL, CLI_OPT_DB },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "period", required_argument, NULL, 'p' },
+		{ "period", required_argument, NULL, CLI_OPT_PERIOD },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *prog = "supportkpi chart", *db_opt = NULL, *cfg_path = NULL;
-	const char *as_of_opt = NULL, *period_opt = NULL, *outdir = NULL, *by = "agent";
+	const char *prog = "supportkpi chart", *outdir = NULL, *by = "agent";
 	const char *format_opt = "png";
-	sqlite3 *db = NULL;
-	skpi_tz *tz = NULL;
-	skpi_config *cfg = NULL;
+	cli_opts co;
+	cli_ctx cx;
 	rank_board *board = NULL;
 	plot_files written;
 	plot_spec spec;
@@ -92,24 +90,22 @@ int main(int argc, char **argv)
 	rank_query rq;
 	rank_settings rs;
 	skpi_diag d;
-	time_t now = time(NULL);
 	int c, rc = 0;
 	struct stat sb;
 
+	memset(&co, 0, sizeof co);
+	memset(&cx, 0, sizeof cx);
 	skpi_diag_clear(&d);
 	plot_files_init(&written);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+		if (cli_opts_take(&co, c, optarg))
+			continue;
 		switch (c) {
-		case 'a': as_of_opt = optarg; break;
 		case 'b': by = optarg; break;
-		case 'c': cfg_path = optarg; break;
-		case 'd': db_opt = optarg; break;
 		case 'f': format_opt = optarg; break;
 		case 'o': outdir = optarg; break;
-		case 'p': period_opt = optarg; break;
-		case 'h': fputs(usage, stdout); fputs("\n", stdout); fputs(help, stdout);
-			  return cli_finish(prog, 0);
+		case 'h': return cli_help(prog, usage, help);
 		case ':': return cli_usage_error(prog, usage, "option '%s' needs a value",
 						 argv[optind - 1]);
 		default: return cli_usage_error(prog, usage, "unknown option '%s'", argv[optind - 1]);
@@ -117,8 +113,8 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(prog, usage, "unexpected argument '%s'", argv[optind]);
-	if (!period_opt)
-		return cli_usage_error(prog, usage, "--period is required");
+	if ((rc = cli_check_period(prog, usage, &co, 0)) != 0)
+		return rc;
 	if (!outdir || !*outdir)
 		return cli_usage_error(prog, usage, "-o DIR is required");
 	if (plot_format_parse(format_opt, &fmt, &d) != SKPI_OK)
@@ -126,32 +122,16 @@ int main(int argc, char **argv)
 	if (strcmp(by, "agent") != 0 && strcmp(by, "team") != 0)
 		return cli_usage_error(prog, usage, "--by '%s' is not agent or team", by);
 
-	rc = cli_open_db(prog, db_opt, STORE_OPEN_EXISTING, &db, &tz);
+	rc = cli_open(&cx, prog, usage, &co, 0, (int64_t)time(NULL));
 	if (rc)
 		goto out;
 	memset(&q, 0, sizeof q);
-	if (period_parse(period_opt, period_today(tz, (int64_t)now), &q.period, &d) != SKPI_OK) {
-		rc = cli_fail(prog, &d);
-		goto out;
-	}
-	if (as_of_opt) {
-		if (period_parse_time(as_of_opt, tz, (int64_t)now, "--as-of", &q.as_of, &d) != SKPI_OK) {
-			rc = cli_fail(prog, &d);
-			goto out;
-		}
-	} else if (kpi_default_as_of(db, (int64_t)now, &q.as_of, &d) != SKPI_OK) {
-		rc = cli_fail(prog, &d);
-		goto out;
-	}
-	if (cfg_path && (config_load(cfg_path, &cfg, &d) != SKPI_OK ||
-			 config_check_timezone(cfg, skpi_tz_name(tz), &d) != SKPI_OK)) {
-		rc = cli_fail(prog, &d);
-		goto out;
-	}
-	q.config = cfg;
+	q.period = cx.period;
+	q.as_of = cx.as_of;
+	q.config = cx.cfg;
 	/* a wrong [ranking] is the config's error (78); rank_run's other config errors are
 	 * about the period's data and only cost the ranking chart (below) */
-	if (rank_settings_load(cfg, &rs, &d) != SKPI_OK) {
+	if (rank_settings_load(cx.cfg, &rs, &d) != SKPI_OK) {
 		rc = cli_fail(prog, &d);
 		goto out;
 	}
@@ -180,7 +160,7 @@ int main(int argc, char **argv)
 	/* the ranking, when the period has something to rank; a ranking the data cannot
 	 * support (a weighted component without data, e.g. SLA without rules) only costs
 	 * its chart */
-	if ((rc = period_has_data(db, &q, &d)) < 0) {
+	if ((rc = period_has_data(cx.db, &q, &d)) < 0) {
 		rc = cli_fail(prog, &d);
 		goto out;
 	}
@@ -190,8 +170,8 @@ int main(int argc, char **argv)
 		rq.period = q.period;
 		rq.by_team = strcmp(by, "team") == 0;
 		rq.as_of = q.as_of;
-		rq.config = cfg;
-		if (rank_run(db, &rq, &board, &d) != SKPI_OK) {
+		rq.config = cx.cfg;
+		if (rank_run(cx.db, &rq, &board, &d) != SKPI_OK) {
 			if (d.code != SKPI_ERR_CONFIG && d.code != SKPI_ERR_NODATA) {
 				rc = cli_fail(prog, &d);
 				goto out;
@@ -203,7 +183,7 @@ int main(int argc, char **argv)
 		}
 	}
 	plot_spec_init(&spec, fmt);
-	if (plot_monthly(db, &q, board ? board->ranked : NULL, outdir, &spec, &written, &d) != SKPI_OK) {
+	if (plot_monthly(cx.db, &q, board ? board->ranked : NULL, outdir, &spec, &written, &d) != SKPI_OK) {
 		rc = cli_fail(prog, &d);
 		if (d.code == SKPI_ERR_EXTERNAL)
 			fprintf(stderr, "%s: charts skipped\n", prog);
@@ -216,9 +196,6 @@ int main(int argc, char **argv)
 out:
 	plot_files_release(&written);
 	rank_board_free(board);
-	config_free(cfg);
-	skpi_tz_free(tz);
-	if (db)
-		store_close(db);
+	cli_release(&cx);
 	return cli_finish(prog, rc);
 }

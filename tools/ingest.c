@@ -64,16 +64,16 @@ int main(int argc, char **argv)
 	int c, rc = 0, quiet = 0, warn = 0;
 
 	memset(&o, 0, sizeof o);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_opt = optarg; break;
 		case 'k': kind = optarg; break;
 		case 'm': o.map_path = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'r': o.rejects_path = optarg; break;
-		case 'h': fputs(usage, stdout); fputs("\n", stdout); fputs(help, stdout);
-			  return cli_finish(prog, 0);
-		default: fputs(usage, stderr); return SKPI_EXIT_USAGE;
+		case 'h': return cli_help(prog, usage, help);
+		default: return cli_bad_option(prog, usage, c, argv);
 		}
 	}
 	if (!kind)
@@ -112,8 +112,17 @@ int main(int argc, char **argv)
 		cli_progress_done(&p);
 		if (!quiet)
 			summary(prog, argv[i], &st);
-		if (st.rejected)
+		if (st.rejected && st.rejected == st.read) {
+			/* nothing loaded: bad input data (65), not a warning; most often the mapping */
+			fprintf(stderr, "%s: '%s': every row was rejected, nothing was loaded; the first: %s\n",
+				prog, argv[i], st.first_reject);
+			fprintf(stderr, "%s: hint: check the mapping (--map: columns, timestamp_format) "
+				"against the export; every row's reason is in '%s'\n", prog, st.rejects_path);
+			if (!rc)
+				rc = SKPI_EXIT_DATAERR;
+		} else if (st.rejected) {
 			warn = 1;
+		}
 	}
 	skpi_tz_free(tz);
 	store_close(db);

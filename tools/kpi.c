@@ -39,66 +39,46 @@ static const char help[] =
 	"  -h, --help      show this help\n"
 	"\n" CLI_EXIT_CODES;
 
-static int fail(const char *prog, const skpi_diag *d)
-{
-	return cli_fail(prog, d);
-}
-
-/* A bad option value the library found: its message and hint, then the usage. */
-static int usage_diag(const char *prog, const skpi_diag *d)
-{
-	skpi_diag_print(d, prog, stderr);
-	fputs(usage, stderr);
-	return SKPI_EXIT_USAGE;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "as-of", required_argument, NULL, 'a' },
+		{ "as-of", required_argument, NULL, CLI_OPT_AS_OF },
 		{ "by", required_argument, NULL, 'b' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, CLI_OPT_CONFIG },
+		{ "db", required_argument, NULL, CLI_OPT_DB },
 		{ "format", required_argument, NULL, 'f' },
-		{ "from", required_argument, NULL, 'F' },
+		{ "from", required_argument, NULL, CLI_OPT_FROM },
 		{ "help", no_argument, NULL, 'h' },
-		{ "period", required_argument, NULL, 'p' },
+		{ "period", required_argument, NULL, CLI_OPT_PERIOD },
 		{ "quality", no_argument, NULL, 'q' },
 		{ "sla", no_argument, NULL, 's' },
-		{ "to", required_argument, NULL, 'T' },
+		{ "to", required_argument, NULL, CLI_OPT_TO },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *prog = "supportkpi kpi", *db_opt = NULL, *as_of = NULL, *by = NULL;
-	const char *config_path = NULL, *format = "table", *from = NULL, *to = NULL;
-	const char *period = NULL;
+	const char *prog = "supportkpi kpi", *by = NULL, *format = "table";
 	int c, rc = 0, quality = 0, sla = 0;
 	out_format fmt;
-	sqlite3 *db = NULL;
-	skpi_tz *tz = NULL;
-	skpi_config *cfg = NULL;
+	cli_opts co;
+	cli_ctx cx;
 	skpi_result *rs = NULL;
 	kpi_query q;
 	skpi_diag d;
 	skpi_err e;
-	int64_t now = (int64_t)time(NULL);
 
+	memset(&co, 0, sizeof co);
 	memset(&q, 0, sizeof q);
 	skpi_diag_clear(&d);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (cli_opts_take(&co, c, optarg))
+			continue;
 		switch (c) {
-		case 'a': as_of = optarg; break;
 		case 'b': by = optarg; break;
-		case 'c': config_path = optarg; break;
-		case 'd': db_opt = optarg; break;
 		case 'f': format = optarg; break;
-		case 'F': from = optarg; break;
-		case 'p': period = optarg; break;
 		case 'q': quality = 1; break;
 		case 's': sla = 1; break;
-		case 'T': to = optarg; break;
-		case 'h': fputs(usage, stdout); fputs("\n", stdout); fputs(help, stdout);
-			  return cli_finish(prog, 0);
-		default: fputs(usage, stderr); return SKPI_EXIT_USAGE;
+		case 'h': return cli_help(prog, usage, help);
+		default: return cli_bad_option(prog, usage, c, argv);
 		}
 	}
 	if (optind < argc)
@@ -107,67 +87,44 @@ int main(int argc, char **argv)
 		return cli_usage_error(prog, usage, "--format '%s' is not table, csv or json", format);
 	if (quality && sla)
 		return cli_usage_error(prog, usage, "--quality and --sla are separate reports: give one");
-	if (period && (from || to))
-		return cli_usage_error(prog, usage, "give --period or --from/--to, not both");
-	if (!period && !from && !to)
-		return cli_usage_error(prog, usage, "no period: give --period or --from and --to");
-	if (!period && (!from || !to))
-		return cli_usage_error(prog, usage, "--from and --to go together");
+	if ((rc = cli_check_period(prog, usage, &co, CLI_FROM_TO)) != 0)
+		return rc;
 	if (by && (quality || sla))
 		return cli_usage_error(prog, usage, "--by does not apply to --%s",
 				       quality ? "quality" : "sla");
 	if (by && kpi_dims_parse(by, q.dims, &q.ndims, &d) != SKPI_OK)
-		return usage_diag(prog, &d);
-	if (from && period_from_to(from, to, &q.period, &d) != SKPI_OK)
-		return usage_diag(prog, &d);
+		return cli_usage_diag(prog, usage, &d);
 
-	rc = cli_open_db(prog, db_opt, STORE_OPEN_EXISTING, &db, &tz);
+	rc = cli_open(&cx, prog, usage, &co, 0, (int64_t)time(NULL));
 	if (rc)
 		return rc;
-	if (period && period_parse(period, period_today(tz, now), &q.period, &d) != SKPI_OK) {
-		rc = usage_diag(prog, &d);
-		goto out;
-	}
-	if (config_path) {
-		e = config_load(config_path, &cfg, &d);
-		if (!e)
-			e = config_check_timezone(cfg, skpi_tz_name(tz), &d);
-		if (e) {
-			rc = fail(prog, &d);
-			goto out;
-		}
-	}
-	q.config = cfg;
-	if (as_of)
-		e = period_parse_time(as_of, tz, now, "--as-of", &q.as_of, &d);
-	else
-		e = kpi_default_as_of(db, now, &q.as_of, &d);
-	if (e) {
-		rc = e == SKPI_ERR_USAGE ? usage_diag(prog, &d) : fail(prog, &d);
-		goto out;
-	}
+	q.period = cx.period;
+	q.as_of = cx.as_of;
+	q.config = cx.cfg;
 	if (quality)
-		e = kpi_quality(db, &q, &rs, &d);
+		e = kpi_quality(cx.db, &q, &rs, &d);
 	else if (sla)
-		e = kpi_sla_rules(db, &q, &rs, &d);
+		e = kpi_sla_rules(cx.db, &q, &rs, &d);
 	else
-		e = kpi_run(db, &q, &rs, &d);
+		e = kpi_run(cx.db, &q, &rs, &d);
 	if (e) {
-		rc = fail(prog, &d);
+		rc = cli_fail(prog, &d);
 		goto out;
 	}
-	if (sla && (!cfg || cfg->nrules == 0))
+	if (sla && (!cx.cfg || cx.cfg->nrules == 0))
 		fprintf(stderr, "%s: no [sla NAME] rules%s%s: nothing to report\n", prog,
-			cfg ? " in " : "", cfg ? cfg->path : " (give --config FILE)");
-	e = out_write(stdout, rs, fmt);
+			cx.cfg ? " in " : "", cx.cfg ? cx.cfg->path : " (give --config FILE)");
+	/* the whole period as a table would be one line of 23 columns: one line per figure */
+	if (fmt == OUT_TABLE && !quality && !sla && q.ndims == 0 && rs->nrows == 1)
+		e = out_table_record(stdout, rs, 0);
+	else
+		e = out_write(stdout, rs, fmt);
 	if (e) {
 		skpi_diag_set(&d, e, NULL, 0, "cannot write the output");
-		rc = fail(prog, &d);
+		rc = cli_fail(prog, &d);
 	}
 out:
 	skpi_result_free(rs);
-	config_free(cfg);
-	skpi_tz_free(tz);
-	store_close(db);
+	cli_release(&cx);
 	return cli_finish(prog, rc);
 }

@@ -45,49 +45,45 @@ static const char help[] =
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "as-of", required_argument, NULL, 'a' },
+		{ "as-of", required_argument, NULL, CLI_OPT_AS_OF },
 		{ "by", required_argument, NULL, 'b' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, CLI_OPT_CONFIG },
+		{ "db", required_argument, NULL, CLI_OPT_DB },
 		{ "explain", required_argument, NULL, 'e' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "period", required_argument, NULL, 'p' },
+		{ "period", required_argument, NULL, CLI_OPT_PERIOD },
 		{ "unranked", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *prog = "supportkpi rank", *db_opt = NULL, *cfg_path = NULL, *period = NULL;
-	const char *as_of_opt = NULL, *explain = NULL, *format = "table", *by = "agent";
+	const char *prog = "supportkpi rank", *explain = NULL, *format = "table", *by = "agent";
 	int c, rc = 0, unranked = 0;
 	out_format fmt;
-	sqlite3 *db = NULL;
-	skpi_tz *tz = NULL;
-	skpi_config *cfg = NULL;
+	cli_opts co;
+	cli_ctx cx;
 	rank_board *b = NULL;
 	rank_query q;
 	skpi_diag d;
 	skpi_err e;
-	int64_t now = (int64_t)time(NULL);
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	memset(&co, 0, sizeof co);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (cli_opts_take(&co, c, optarg))
+			continue;
 		switch (c) {
-		case 'a': as_of_opt = optarg; break;
 		case 'b': by = optarg; break;
-		case 'c': cfg_path = optarg; break;
-		case 'd': db_opt = optarg; break;
 		case 'e': explain = optarg; break;
 		case 'f': format = optarg; break;
-		case 'p': period = optarg; break;
 		case 'u': unranked = 1; break;
-		case 'h': fputs(usage, stdout); fputs("\n", stdout); fputs(help, stdout);
-			  return cli_finish(prog, 0);
-		default: fputs(usage, stderr); return SKPI_EXIT_USAGE;
+		case 'h': return cli_help(prog, usage, help);
+		default: return cli_bad_option(prog, usage, c, argv);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error(prog, usage, "unexpected argument '%s'", argv[optind]);
-	if (!period)
-		return cli_usage_error(prog, usage, "--period is required");
+	if ((rc = cli_check_period(prog, usage, &co, 0)) != 0)
+		return rc;
 	if (strcmp(by, "agent") != 0 && strcmp(by, "team") != 0)
 		return cli_usage_error(prog, usage, "--by '%s' is not agent or team", by);
 	if (out_format_parse(format, &fmt) != SKPI_OK)
@@ -99,31 +95,15 @@ int main(int argc, char **argv)
 				       format);
 
 	skpi_diag_clear(&d);
-	memset(&q, 0, sizeof q);
-	q.by_team = strcmp(by, "team") == 0;
-	rc = cli_open_db(prog, db_opt, STORE_OPEN_EXISTING, &db, &tz);
+	rc = cli_open(&cx, prog, usage, &co, 0, (int64_t)time(NULL));
 	if (rc)
 		return rc;
-	if ((e = period_parse(period, period_today(tz, now), &q.period, &d)) != SKPI_OK) {
-		rc = cli_usage_error(prog, usage, "%s", d.msg);
-		goto out;
-	}
-	if (as_of_opt)
-		e = period_parse_time(as_of_opt, tz, now, "--as-of", &q.as_of, &d);
-	else
-		e = kpi_default_as_of(db, now, &q.as_of, &d);
-	if (e == SKPI_ERR_USAGE) {
-		rc = cli_usage_error(prog, usage, "%s", d.msg);
-		goto out;
-	}
-	if (!e && cfg_path)
-		e = config_load(cfg_path, &cfg, &d);
-	/* the calendar's local days and hours are the database's zone */
-	if (!e && cfg)
-		e = config_check_timezone(cfg, skpi_tz_name(tz), &d);
-	q.config = cfg;
-	if (!e)
-		e = rank_run(db, &q, &b, &d);
+	memset(&q, 0, sizeof q);
+	q.by_team = strcmp(by, "team") == 0;
+	q.period = cx.period;
+	q.as_of = cx.as_of;
+	q.config = cx.cfg;
+	e = rank_run(cx.db, &q, &b, &d);
 	if (!e && explain)
 		e = rank_explain(stdout, b, explain, &d);
 	else if (!e && unranked)
@@ -151,10 +131,7 @@ int main(int argc, char **argv)
 				b->nentries == 1 ? " is" : "s are");
 		rc = SKPI_EXIT_WARN;
 	}
-out:
 	rank_board_free(b);
-	config_free(cfg);
-	skpi_tz_free(tz);
-	store_close(db);
+	cli_release(&cx);
 	return cli_finish(prog, rc);
 }

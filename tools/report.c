@@ -230,15 +230,15 @@ int main(int argc, char **argv)
 	int c, quiet = 0, dry_run = 0, code = 0, lockfd = -1, have_settings = 0, have_sum = 0;
 	skpi_err e;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config_file = optarg; break;
 		case 'n': dry_run = 1; break;
 		case 'p': period = optarg; break;
 		case 'q': quiet = 1; break;
-		case 'h': fputs(usage, stdout); fputs("\n", stdout); fputs(help, stdout);
-			  return cli_finish(prog, 0);
-		default: fputs(usage, stderr); return SKPI_EXIT_USAGE;
+		case 'h': return cli_help(prog, usage, help);
+		default: return cli_bad_option(prog, usage, c, argv);
 		}
 	}
 	if (optind < argc)

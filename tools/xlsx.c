@@ -138,89 +138,66 @@ static void remove_charts(const char *dir, plot_files *files)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "as-of", required_argument, NULL, 'a' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "from", required_argument, NULL, 'f' },
+		{ "as-of", required_argument, NULL, CLI_OPT_AS_OF },
+		{ "config", required_argument, NULL, CLI_OPT_CONFIG },
+		{ "db", required_argument, NULL, CLI_OPT_DB },
+		{ "from", required_argument, NULL, CLI_OPT_FROM },
 		{ "help", no_argument, NULL, 'h' },
 		{ "no-charts", no_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "period", required_argument, NULL, 'p' },
+		{ "period", required_argument, NULL, CLI_OPT_PERIOD },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "to", required_argument, NULL, 't' },
+		{ "to", required_argument, NULL, CLI_OPT_TO },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *prog = "supportkpi xlsx", *db_opt = NULL, *cfg_path = NULL, *as_of_opt = NULL;
-	const char *period_opt = NULL, *from = NULL, *to = NULL, *out = NULL;
+	const char *prog = "supportkpi xlsx", *out = NULL;
 	char chart_dir[4096] = "";
 	const char **images = NULL;
 	int c, rc = 0, quiet = 0, charts = 1, warned = 0;
-	skpi_config *cfg = NULL;
-	sqlite3 *db = NULL;
-	skpi_tz *tz = NULL;
+	cli_opts co;
+	cli_ctx cx;
 	xlsx_report_opts xo;
 	plot_files files;
 	report_out ro;
 	mode_t mode;
-	int64_t now = (int64_t)time(NULL);
 	skpi_diag d, warning;
 
+	memset(&co, 0, sizeof co);
+	memset(&cx, 0, sizeof cx);
 	memset(&xo, 0, sizeof xo);
 	memset(&ro, 0, sizeof ro);
 	plot_files_init(&files);
 	skpi_diag_clear(&d);
 	skpi_diag_clear(&warning);
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+		if (cli_opts_take(&co, c, optarg))
+			continue;
 		switch (c) {
-		case 'a': as_of_opt = optarg; break;
-		case 'c': cfg_path = optarg; break;
-		case 'd': db_opt = optarg; break;
-		case 'f': from = optarg; break;
 		case 'n': charts = 0; break;
 		case 'o': out = optarg; break;
-		case 'p': period_opt = optarg; break;
 		case 'q': quiet = 1; break;
-		case 't': to = optarg; break;
-		case 'h': fputs(usage, stdout); fputs("\n", stdout); fputs(help, stdout);
-			  return cli_finish(prog, 0);
-		default: fputs(usage, stderr); return SKPI_EXIT_USAGE;
+		case 'h': return cli_help(prog, usage, help);
+		default: return cli_bad_option(prog, usage, c, argv);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error(prog, usage, "unexpected argument '%s'", argv[optind]);
 	if (!out || !*out)
 		return cli_usage_error(prog, usage, "-o FILE is required: where to write the workbook");
-	if (period_opt && (from || to))
-		return cli_usage_error(prog, usage, "give --period or --from/--to, not both");
-	if (!period_opt && (!from || !to))
-		return cli_usage_error(prog, usage, from || to ? "--from and --to go together"
-								: "--period is required (or --from and --to)");
-	rc = cli_open_db(prog, db_opt, STORE_OPEN_EXISTING, &db, &tz);
+	if ((rc = cli_check_period(prog, usage, &co, CLI_FROM_TO)) != 0)
+		return rc;
+	/* the workbook's settings: the config given, else every default */
+	rc = cli_open(&cx, prog, usage, &co, CLI_CONFIG_ALWAYS, (int64_t)time(NULL));
 	if (rc)
 		return rc;
-	/* the calendar counts business time in the database's zone, which the config's
-	 * [calendar] timezone, when given, must be */
-	if ((cfg_path ? config_load(cfg_path, &cfg, &d) : config_empty(&cfg, &d)) != SKPI_OK ||
-	    config_check_timezone(cfg, skpi_tz_name(tz), &d) != SKPI_OK)
-		goto fail;
-	mode = file_mode(cfg);
-	if ((period_opt ? period_parse(period_opt, period_today(tz, now), &xo.period, &d)
-			: period_from_to(from, to, &xo.period, &d)) != SKPI_OK) {
-		rc = cli_usage_error(prog, usage, "%s", d.msg);
-		goto out;
-	}
-	if (as_of_opt ? period_parse_time(as_of_opt, tz, now, "--as-of", &xo.as_of, &d)
-		      : kpi_default_as_of(db, now, &xo.as_of, &d)) {
-		if (d.code == SKPI_ERR_USAGE) {
-			rc = cli_usage_error(prog, usage, "%s", d.msg);
-			goto out;
-		}
-		goto fail;
-	}
-	xo.config = cfg;
+	mode = file_mode(cx.cfg);
+	xo.period = cx.period;
+	xo.as_of = cx.as_of;
+	xo.config = cx.cfg;
 	xo.warning = &warning;
 	if (charts) {
-		rc = draw_charts(prog, db, &xo, quiet, chart_dir, sizeof chart_dir, &files);
+		rc = draw_charts(prog, cx.db, &xo, quiet, chart_dir, sizeof chart_dir, &files);
 		if (rc > 1)
 			goto out;
 		warned = rc == 1;
@@ -238,7 +215,7 @@ int main(int argc, char **argv)
 		goto fail;
 	fclose(ro.fp); /* libxlsxwriter writes the temporary file by name */
 	ro.fp = NULL;
-	if (xlsx_report_write(db, &xo, ro.tmp, &d) != SKPI_OK) {
+	if (xlsx_report_write(cx.db, &xo, ro.tmp, &d) != SKPI_OK) {
 		report_out_abort(&ro);
 		goto fail;
 	}
@@ -259,8 +236,6 @@ fail:
 out:
 	remove_charts(chart_dir, &files);
 	free(images);
-	config_free(cfg);
-	skpi_tz_free(tz);
-	store_close(db);
+	cli_release(&cx);
 	return cli_finish(prog, rc);
 }

@@ -58,7 +58,7 @@ typedef struct skpi_diag {
 	char column[128];   /* the column (canonical or header name) */
 	char value[256];    /* the offending value, shortened */
 	char msg[768];      /* what was wrong */
-	char hint[384];     /* what to do, or empty */
+	char hint[1024];    /* what to do, or empty */
 } skpi_diag;
 
 /* Reset d to "no error".  d may be NULL in every skpi_diag_* call. */

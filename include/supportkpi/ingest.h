@@ -34,7 +34,8 @@ typedef struct ingest_stats {
 	unsigned long long dq_notes; /* notes written */
 	int64_t previous_id;        /* an earlier ingest of the same bytes, or 0 */
 	char previous_at[32];       /* when it finished (UTC), if previous_id */
-	char rejects_path[1024];    /* written when rejected > 0 */
+	char rejects_path[1024];    /* written when rejected > 0 (mode 0600: it holds whole rows) */
+	char first_reject[512];     /* "line N: reason" of the first rejected row, or "" */
 } ingest_stats;
 
 /* Ingest one file.  On error nothing of the file is in the database, no rejects file is

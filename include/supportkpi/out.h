@@ -81,6 +81,13 @@ skpi_err out_table(FILE *fp, const skpi_result *rs);
 skpi_err out_csv(FILE *fp, const skpi_result *rs);
 skpi_err out_json(FILE *fp, const skpi_result *rs);
 
+/* One row as a record, for a terminal: [title], then one line per column, "name  value
+ * unit": names left-aligned, numbers right-aligned, values as out_table shows them ("-" for
+ * NULL), the unit after a non-NULL value ("%", "min", "h", "points"; none for counts and
+ * scores).  For a one-row result (the whole period) that is too wide to read as a table.
+ * SKPI_ERR_INTERNAL when row is not a row of rs. */
+skpi_err out_table_record(FILE *fp, const skpi_result *rs, size_t row);
+
 /* out_table, out_csv or out_json, as f says (SKPI_ERR_INTERNAL for another value). */
 skpi_err out_write(FILE *fp, const skpi_result *rs, out_format f);
 

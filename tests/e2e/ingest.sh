@@ -17,21 +17,6 @@ fi
 cd "$tmp" || exit 1
 DB=$tmp/c.db
 
-q() { # q SQL : query $DB, fields separated by |
-	sqlite3 -batch -noheader -separator '|' "$DB" "$1"
-}
-# same NAME EXPECTED ACTUAL : ok when the two texts are equal, else show both
-same() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		printf '%s\n' "$2" >"$tmp/want"
-		printf '%s\n' "$3" >"$tmp/got"
-		diff -u "$tmp/want" "$tmp/got" >"$tmp/diff"
-		not_ok "$1" "(- expected, + actual)"
-		diag_file "$tmp/diff"
-	fi
-}
 berlin() { TZ=Europe/Berlin date -d "$1" +%s; }
 utc() { TZ=UTC date -d "$1" +%s; }
 
@@ -218,7 +203,12 @@ check_exit "ingest: --quiet: exit 0" 0 "$K" ingest --quiet --db "$DB" --kind tic
 
 # --rejects names the file; several inputs in one run
 printf 'ticket_id,created_at\nR1,never\n' >r.csv
-check_exit "ingest: --rejects FILE" 1 "$K" ingest --db "$DB" --kind tickets --rejects "$tmp/mine.csv" r.csv
+# its only row is rejected: nothing was loaded, which is bad input data (65), not a warning
+check_exit "ingest: --rejects FILE" 65 "$K" ingest --db "$DB" --kind tickets --rejects "$tmp/mine.csv" r.csv
+says "ingest: every row rejected says so, with the first reason" \
+	"'r.csv': every row was rejected, nothing was loaded; the first: line 2: created_at 'never' is not a timestamp"
+[ "$(stat -c %a "$tmp/mine.csv")" = 600 ] && ok "ingest: the rejects file is readable by its owner only" ||
+	not_ok "ingest: the rejects file is readable by its owner only" "mode $(stat -c %a "$tmp/mine.csv")"
 same "ingest: --rejects FILE holds the row" "line,reason,ticket_id,created_at
 2,\"created_at 'never' is not a timestamp (expected YYYY-MM-DD HH:MM[:SS], YYYY/MM/DD HH:MM[:SS] or ISO 8601)\",R1,never" \
 	"$(cat "$tmp/mine.csv" 2>/dev/null)"

@@ -12,16 +12,6 @@ if [ ! -x "$K" ] || ! command -v sqlite3 >/dev/null; then
 fi
 cd "$tmp" || exit 1
 DB=$tmp/f.db
-q() { sqlite3 -batch -noheader -separator '|' "$DB" "$1"; }
-# says NAME PATTERN : ok when the last run's standard error matches the grep pattern
-says() {
-	if grep -q -- "$2" "$tmp/err"; then
-		ok "$1"
-	else
-		not_ok "$1" "standard error does not match: $2"
-		diag_file "$tmp/err"
-	fi
-}
 nothing_loaded() { # NAME
 	if [ "$(q "SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM ingest_log)
 			+ (SELECT count(*) FROM data_quality) + (SELECT count(*) FROM ticket_status_history)")" = 0 ]; then

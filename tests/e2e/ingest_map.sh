@@ -15,18 +15,6 @@ fi
 cd "$tmp" || exit 1
 DB=$tmp/cn.db
 
-q() { sqlite3 -batch -noheader -separator '|' "$DB" "$1"; }
-same() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		printf '%s\n' "$2" >"$tmp/want"
-		printf '%s\n' "$3" >"$tmp/got"
-		diff -u "$tmp/want" "$tmp/got" >"$tmp/diff"
-		not_ok "$1" "(- expected, + actual)"
-		diag_file "$tmp/diff"
-	fi
-}
 shanghai() { TZ=Asia/Shanghai date -d "$1" +%s; }
 
 check_exit "ingest_map: init in Asia/Shanghai" 0 "$K" init --db "$DB" --timezone Asia/Shanghai
@@ -155,9 +143,14 @@ check_exit "ingest_map: an unknown encoding: exit 78" 78 "$K" ingest --db "$DB" 
 printf 'id,opened\n1,2026-01-01 00:00\n' >nohdr.csv
 check_exit "ingest_map: a required column absent: exit 65" 65 "$K" ingest --db "$DB" --kind tickets nohdr.csv
 grep -q "^supportkpi ingest: 'nohdr.csv' line 1: the required column 'ticket_id' is not in the header$" "$tmp/err" &&
-	grep -q "hint: the header has 'id', 'opened'; name the export's column in a mapping file (\[columns\] ticket_id = ...) and pass it with --map" "$tmp/err" &&
+	grep -q "hint: name the export's column in a mapping file (\[columns\] ticket_id = ...) and pass it with --map; the header has 'id', 'opened'" "$tmp/err" &&
 	ok "ingest_map: says which column is missing, what the header has, what to do" ||
 	{ not_ok "ingest_map: says which column is missing, what the header has, what to do"; diag_file "$tmp/err"; }
+# a ;-separated export read with the default ',' is one header field: the hint is the delimiter
+printf 'ticket_id;created_at\nA;2026-01-01 10:00\n' >semi.csv
+check_exit "ingest_map: a ;-separated export without a delimiter: exit 65" 65 "$K" ingest --db "$DB" --kind tickets semi.csv
+says "ingest_map: a ;-separated export: the hint names the delimiter" \
+	"hint: the header is one field, 'ticket_id;created_at': the export is separated by another character; set it in a mapping file (\[file\] delimiter = semicolon"
 [ ! -e nohdr.rejects.csv ] && ok "ingest_map: no rejects file when nothing could be read" ||
 	not_ok "ingest_map: no rejects file when nothing could be read"
 printf '[columns]\nticket_id = id\ncreated_at = opened\n' >ok.map

@@ -32,6 +32,13 @@
 #                              golden test: ok when CMD exits with CODE and its standard
 #                              output is exactly EXPECTED plus a final newline (use ''
 #                              for no output); a failure shows the diff
+#   same NAME EXPECTED ACTUAL  ok when the two texts are equal, else not_ok showing the
+#                              diff (- expected, + actual)
+#   says NAME PATTERN          ok when the last run's standard error matches the grep
+#                              pattern, else not_ok showing that standard error
+#   sql DB SQL                 run SQL on the database DB with sqlite3, one row a line,
+#                              fields separated by '|'
+#   q SQL                      sql "$DB" SQL (the script sets $DB)
 #   finish                     exit with the number of failures (capped at 125), so the
 #                              script fails when anything failed
 #
@@ -139,6 +146,35 @@ check_output() {
 	else
 		ok "$_n"
 	fi
+}
+
+same() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		printf '%s\n' "$2" >"$tmp/want"
+		printf '%s\n' "$3" >"$tmp/got"
+		diff -u "$tmp/want" "$tmp/got" >"$tmp/diff"
+		not_ok "$1" "(- expected, + actual)"
+		diag_file "$tmp/diff"
+	fi
+}
+
+says() {
+	if grep -q -- "$2" "$tmp/err"; then
+		ok "$1"
+	else
+		not_ok "$1" "standard error does not match: $2"
+		diag_file "$tmp/err"
+	fi
+}
+
+sql() {
+	sqlite3 -batch -noheader -separator '|' "$1" "$2"
+}
+
+q() {
+	sql "$DB" "$1"
 }
 
 finish() {

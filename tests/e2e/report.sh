@@ -19,22 +19,11 @@ if [ ! -x "$R" ] || [ ! -x "$S" ] || ! command -v sqlite3 >/dev/null || ! comman
 fi
 cd "$tmp" || exit 1
 
-# same NAME EXPECTED ACTUAL
-same() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1" "expected: $2" "actual:   $3"
-	fi
-}
 # holds NAME COMMAND... : ok when the command succeeds (a condition, not a run)
 holds() {
 	_n=$1
 	shift
 	if "$@"; then ok "$_n"; else not_ok "$_n" "failed: $*"; fi
-}
-q() { # q DB SQL
-	sqlite3 -batch -noheader -separator '|' "$1" "$2"
 }
 # count_rows FILE [COLUMN PREFIX] : data rows of a CSV file (quoted newlines counted right),
 # or those whose COLUMN starts with PREFIX
@@ -158,19 +147,19 @@ same "report: the three exports archived under their names" \
 	"assessments-2026-10.csv surveys-2026-10.csv tickets-2026-10.csv" "$(ls "$A/archive" | tr '\n' ' ' | sed 's/ $//')"
 holds "report: archived file has the same bytes" cmp -s "$tmp/gen/tickets.csv" "$A/archive/tickets-2026-10.csv"
 same "report: every ticket row is in the database" "$(count_rows "$tmp/gen/tickets.csv")" \
-	"$(q "$A/centre.db" 'SELECT count(*) FROM tickets')"
+	"$(sql "$A/centre.db" 'SELECT count(*) FROM tickets')"
 same "report: every survey row is in the database" "$(count_rows "$tmp/gen/surveys.csv")" \
-	"$(q "$A/centre.db" 'SELECT count(*) FROM surveys')"
+	"$(sql "$A/centre.db" 'SELECT count(*) FROM surveys')"
 same "report: three ingests logged, with the files' SHA-256" \
 	"$(sha256sum "$tmp/gen/tickets.csv" "$tmp/gen/surveys.csv" "$tmp/gen/assessments.csv" | cut -d' ' -f1 | sort | tr '\n' ' ')" \
-	"$(q "$A/centre.db" 'SELECT sha256 FROM ingest_log ORDER BY sha256' | tr '\n' ' ')"
+	"$(sql "$A/centre.db" 'SELECT sha256 FROM ingest_log ORDER BY sha256' | tr '\n' ' ')"
 same "report: tickets ingested first, then surveys, then assessments" "tickets surveys assessments" \
-	"$(q "$A/centre.db" 'SELECT kind FROM ingest_log ORDER BY ingest_id' | tr '\n' ' ' | sed 's/ $//')"
+	"$(sql "$A/centre.db" 'SELECT kind FROM ingest_log ORDER BY ingest_id' | tr '\n' ' ' | sed 's/ $//')"
 # October's tickets, counted from the export: created_at starts with 2026-10
 oct=$(count_rows "$tmp/gen/tickets.csv" created_at 2026-10)
 same "report: kpi-all counts October's tickets" "$oct" "$(field "$P/kpi-all-2026-10.csv" tickets)"
 same "report: the database is in the configured zone" "Europe/Berlin" \
-	"$(q "$A/centre.db" "SELECT value FROM meta WHERE key = 'timezone'")"
+	"$(sql "$A/centre.db" "SELECT value FROM meta WHERE key = 'timezone'")"
 if grep -q "^supportkpi report 2026-10: ok$" "$tmp/a.summary" && grep -q "tickets $oct" "$tmp/a.summary" &&
 	grep -q "tickets-2026-10.csv: ingested (tickets)" "$tmp/a.summary" &&
 	grep -q "^  supportkpi-2026-10.xlsx$" "$tmp/a.summary"; then
@@ -261,12 +250,12 @@ done
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 if [ -f "$tmp/b/inbox/tickets-2024-12.csv" ] &&
-	[ "$(q "$tmp/b/centre.db" 'SELECT count(*) FROM ingest_log')" = 0 ] &&
-	[ "$(q "$tmp/b/centre.db" 'SELECT count(*) FROM tickets')" = 0 ]; then
+	[ "$(sql "$tmp/b/centre.db" 'SELECT count(*) FROM ingest_log')" = 0 ] &&
+	[ "$(sql "$tmp/b/centre.db" 'SELECT count(*) FROM tickets')" = 0 ]; then
 	ok "report: killed during ingest: nothing of the file in the database, file still in the inbox"
 else
 	not_ok "report: killed during ingest: nothing of the file in the database, file still in the inbox" \
-		"ingests: $(q "$tmp/b/centre.db" 'SELECT count(*) FROM ingest_log')"
+		"ingests: $(sql "$tmp/b/centre.db" 'SELECT count(*) FROM ingest_log')"
 	diag_file "$tmp/b/log/report.log"
 fi
 run "$R" --config "$tmp/b/centre.ini" --period 2026-10
@@ -279,8 +268,8 @@ for f in kpi-all-2026-10.csv kpi-agent-2026-10.json kpi-team-2026-10.csv ranking
 done
 same "report: after kill and rerun, the outputs equal the uninterrupted run's" "" "$diffs"
 for t in tickets surveys ticket_status_history data_quality assessments; do
-	q "$tmp/b/centre.db" "SELECT * FROM $t ORDER BY 1, 2, 3" >"$tmp/b.$t"
-	q "$tmp/c/centre.db" "SELECT * FROM $t ORDER BY 1, 2, 3" >"$tmp/c.$t"
+	sql "$tmp/b/centre.db" "SELECT * FROM $t ORDER BY 1, 2, 3" >"$tmp/b.$t"
+	sql "$tmp/c/centre.db" "SELECT * FROM $t ORDER BY 1, 2, 3" >"$tmp/c.$t"
 	holds "report: after kill and rerun, table $t equals the uninterrupted run's" cmp -s "$tmp/b.$t" "$tmp/c.$t"
 done
 
@@ -351,8 +340,8 @@ same "report: a broken export makes the exit status 65" 65 "$rc"
 holds "report: ... the broken file is left in the inbox" test -f "$E/inbox/tickets-2026-10b.csv"
 same "report: ... and only it" "tickets-2026-10b.csv" "$(ls "$E/inbox")"
 holds "report: ... the good ones are archived" test -f "$E/archive/surveys-2026-10.csv"
-same "report: ... and loaded" "$(count_rows "$tmp/gen/tickets.csv")" "$(q "$E/centre.db" 'SELECT count(*) FROM tickets')"
-same "report: ... no ticket of the broken file" 0 "$(q "$E/centre.db" "SELECT count(*) FROM tickets WHERE ticket_id LIKE 'X%'")"
+same "report: ... and loaded" "$(count_rows "$tmp/gen/tickets.csv")" "$(sql "$E/centre.db" 'SELECT count(*) FROM tickets')"
+same "report: ... no ticket of the broken file" 0 "$(sql "$E/centre.db" "SELECT count(*) FROM tickets WHERE ticket_id LIKE 'X%'")"
 holds "report: ... the outputs are written" test -s "$E/out/2026-10/kpi-all-2026-10.csv"
 if grep -q "tickets-2026-10b.csv: NOT INGESTED, left in the inbox" "$tmp/out" &&
 	grep -q "^supportkpi report 2026-10: done, but an export was not loaded$" "$tmp/out"; then
@@ -372,7 +361,7 @@ ln -s "$tmp/gen/tickets.csv" "$W/inbox/tickets-link.csv"   # a link is never fol
 run "$R" --config "$W/centre.ini" --period 2026-10
 same "report: rejected rows and an unmatched file: exit 1" 1 "$rc"
 same "report: ... the rows that could be placed are loaded" "W1 W3" \
-	"$(q "$W/centre.db" 'SELECT ticket_id FROM tickets ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
+	"$(sql "$W/centre.db" 'SELECT ticket_id FROM tickets ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
 if [ -f "$W/archive/tickets-w.rejects.csv" ] && grep -q "W2" "$W/archive/tickets-w.rejects.csv"; then
 	ok "report: ... the rejects file lies beside the archived export"
 else
@@ -483,7 +472,7 @@ cp "$N/out/2026-10/kpi-agent-2026-10.json" "$tmp/n-first.json"
 cp "$tmp/gen/surveys.csv" "$N/inbox/surveys-again.csv"
 run "$R" --config "$N/c2.ini" --period 2026-10
 same "report: an export already ingested is skipped (exit 0)" 0 "$rc"
-same "report: ... and not logged as a new ingest" 3 "$(q "$N/centre.db" 'SELECT count(*) FROM ingest_log')"
+same "report: ... and not logged as a new ingest" 3 "$(sql "$N/centre.db" 'SELECT count(*) FROM ingest_log')"
 holds "report: ... and archived" test -f "$N/archive/surveys-again.csv"
 holds "report: ... the summary says so" grep -q "surveys-again.csv: ingested before, archived" "$tmp/out"
 holds "report: ... outputs unchanged" cmp -s "$tmp/n-first.json" "$N/out/2026-10/kpi-agent-2026-10.json"

@@ -16,18 +16,6 @@ fi
 cd "$tmp" || exit 1
 DB=$tmp/c.db
 
-# same NAME EXPECTED ACTUAL : ok when the two texts are equal, else show both
-same() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		printf '%s\n' "$2" >"$tmp/want"
-		printf '%s\n' "$3" >"$tmp/got"
-		diff -u "$tmp/want" "$tmp/got" >"$tmp/diff"
-		not_ok "$1" "(- expected, + actual)"
-		diag_file "$tmp/diff"
-	fi
-}
 # Checks of the workbooks with openpyxl (tests/xlsx_check.py), collected and run together
 # by checks_run in one Python process (starting Python and openpyxl is the slow part):
 #   expect NAME FILE SHEET KEY COLUMN WANT   one cell (see xlsx_check.py expect)

@@ -68,6 +68,46 @@ static skpi_result *agents(const char *title)
 
 /* ---- table ---- */
 
+/* out_table_record on a row of agents(): names padded to the longest ("tickets", 7) plus
+ * two spaces; numbers right-aligned to the widest value of the row; the unit after a
+ * non-NULL value ("%" for csat, none for the count); NULL as "-" without a unit. */
+TEST(record_lists_one_line_per_column)
+{
+	skpi_result *rs = agents("KPIs");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	fp = open_memstream(&buf, &len);
+	CHECK_INT(out_table_record(fp, rs, 0), SKPI_OK);
+	fclose(fp);
+	/* row 0: values Zoë (3 columns), 12, 87.5, NULL: widest 4 */
+	CHECK_STR(buf, "KPIs\n"
+		       "agent    Zo\xc3\xab\n"
+		       "tickets    12\n"
+		       "csat     87.5 %\n"
+		       "note     -\n");
+	free(buf);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	CHECK_INT(out_table_record(fp, rs, 1), SKPI_OK);
+	fclose(fp);
+	/* row 1: 张伟 (4 columns), 3, NULL, ok: widest 4; the NULL csat has no unit */
+	CHECK_STR(buf, "KPIs\n"
+		       "agent    \xe5\xbc\xa0\xe4\xbc\x9f\n"
+		       "tickets     3\n"
+		       "csat        -\n"
+		       "note     ok\n");
+	free(buf);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	CHECK_INT(out_table_record(fp, rs, 3), SKPI_ERR_INTERNAL);
+	fclose(fp);
+	free(buf);
+	skpi_result_free(rs);
+}
+
+
 TEST(table_aligns_utf8_and_shows_null_as_dash)
 {
 	skpi_result *rs = agents("Agents");
@@ -543,6 +583,7 @@ TEST(format_names_parse)
 int main(void)
 {
 	RUN(table_aligns_utf8_and_shows_null_as_dash);
+	RUN(record_lists_one_line_per_column);
 	RUN(table_without_title_or_rows);
 	RUN(table_no_columns_prints_only_the_title);
 	RUN(table_rounds_reals_to_the_column_decimals);
