@@ -167,8 +167,10 @@ void rank_score(const rank_settings *s, const rank_counts *centre, int assessmen
 			break;
 		case RANK_REOPEN:
 			/* a rate where lower is better: the correction works on the share of
-			 * resolved tickets NOT reopened, and the result is turned back */
-			rate_part(s, p, c->resolved - c->reopened, c->resolved,
+			 * resolved tickets NOT reopened, and the result is turned back; resolved
+			 * tickets without reopen data are no sample (the prior alone) */
+			rate_part(s, p, c->has_reopen ? c->resolved - c->reopened : 0,
+				  c->has_reopen ? c->resolved : 0,
 				  centre->resolved - centre->reopened, centre->resolved, s->prior_tickets);
 			p->raw = 100 - p->raw;
 			p->centre = 100 - p->centre;
@@ -739,6 +741,7 @@ static void counts_of(const skpi_result *rs, size_t row, rank_counts *c)
 	c->tickets = cell_int(rs, row, "tickets");
 	c->resolved = cell_int(rs, row, "resolved");
 	c->reopened = isnan(reopen) ? 0 : llround(reopen * (double)c->resolved / 100);
+	c->has_reopen = !isnan(reopen);
 	c->surveys = cell_int(rs, row, "surveys");
 	c->positive = isnan(csat) ? 0 : llround(csat * (double)c->surveys / 100);
 	c->frt_median_min = cell_real(rs, row, "frt_median_min");
@@ -937,7 +940,11 @@ static skpi_err check_components(const rank_board *b, const skpi_config *cfg, sk
 		case RANK_RESOLUTION: none = c->tickets == 0; what = "no ticket"; break;
 		case RANK_FRT: none = !c->has_frt; what = "no first response"; break;
 		case RANK_SLA: none = c->sla_counted == 0; what = "no SLA outcome (met or breached)"; break;
-		case RANK_REOPEN: none = c->resolved == 0; what = "no resolved ticket"; break;
+		case RANK_REOPEN:
+			none = c->resolved == 0 || !c->has_reopen;
+			what = c->resolved == 0 ? "no resolved ticket" :
+			       "no resolved ticket with a reopen_count (the export has no reopen data)";
+			break;
 		case RANK__NCOMP: break;
 		}
 		if (!none)

@@ -44,7 +44,7 @@ UNION ALL SELECT 'tickets', 'resolution_before_created', resolution_before_creat
 UNION ALL SELECT 'tickets', 'resolved_without_replies', resolved_without_replies,
        'left out of fcr_pct' FROM c
 UNION ALL SELECT 'tickets', 'resolved_without_reopen_count', resolved_without_reopen_count,
-       'in the denominator of reopen_pct only (counted as not reopened)' FROM c
+       'in the denominator of reopen_pct only (counted as not reopened); reopen_pct is undefined when no resolved ticket has one' FROM c
 UNION ALL SELECT 'tickets', 'no_status', no_status,
        'counted as not resolved' FROM c
 UNION ALL SELECT 'tickets', 'unresolved_with_resolution_time', unresolved_with_resolution_time,

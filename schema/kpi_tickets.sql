@@ -10,7 +10,8 @@
 -- - `resolved`: of those, the tickets whose status is `resolved` or `closed`.
 -- - `resolution_pct` = 100 × `resolved` / `tickets`.
 -- - `reopen_pct` = 100 × (resolved tickets with `reopen_count` > 0) / `resolved`. A
---   resolved ticket without a `reopen_count` counts in the denominator only.
+--   resolved ticket without a `reopen_count` counts in the denominator only; when none of
+--   the resolved tickets has one (the export carries no reopen data), it is undefined.
 -- - `fcr_pct` (first-contact resolution) = 100 × (resolved tickets with `replies` ≤ 1) /
 --   (resolved tickets that have a `replies` value).
 -- A percentage whose denominator is 0 is undefined: empty in CSV, null in JSON.
@@ -94,8 +95,9 @@ SELECT
     count(*) AS tickets,
     count(*) FILTER (WHERE is_resolved) AS resolved,
     100.0 * count(*) FILTER (WHERE is_resolved) / count(*) AS resolution_pct,
-    100.0 * count(*) FILTER (WHERE is_resolved AND reopen_count > 0)
-        / nullif(count(*) FILTER (WHERE is_resolved), 0) AS reopen_pct,
+    CASE WHEN count(*) FILTER (WHERE is_resolved AND reopen_count IS NOT NULL) > 0 THEN
+        100.0 * count(*) FILTER (WHERE is_resolved AND reopen_count > 0)
+            / count(*) FILTER (WHERE is_resolved) END AS reopen_pct,
     100.0 * count(*) FILTER (WHERE is_resolved AND replies <= 1)
         / nullif(count(*) FILTER (WHERE is_resolved AND replies IS NOT NULL), 0) AS fcr_pct,
     percentile_inc(frt_min, 0.5) AS frt_median_min,

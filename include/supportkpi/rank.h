@@ -119,6 +119,8 @@ typedef struct rank_counts {
 	double frt_median_min;
 	int64_t sla_met;           /* SLA outcomes met (first response and resolution) */
 	int64_t sla_counted;       /* met + breached */
+	int has_reopen;            /* reopen_pct is defined (some resolved ticket has a
+				      reopen_count): else the reopen rate has no data */
 } rank_counts;
 
 /* One component of one entry, every step kept for --explain. */

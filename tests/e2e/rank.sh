@@ -331,6 +331,19 @@ if [ "$rc" -eq 78 ] && grep -q "weight_sla is 0.2 (the default) but 2026-10 has 
 else
 	not_ok "rank: a weighted component without data is an error, not silently dropped" "exit $rc" "$(cat "$tmp/err")"
 fi
+# an export without reopen data: reopen_pct is undefined (docs/metrics.md), so a weighted
+# reopen component has no data and is an error, not full points for everybody
+nr=$tmp/noreopen.db
+"$SKPI_BIN/supportkpi" init --db "$nr" --timezone UTC >/dev/null 2>&1
+printf 'ticket_id,created_at,first_response_at,resolved_at,status,agent\nN1,2026-10-01 09:00,2026-10-01 09:10,2026-10-01 12:00,resolved,Ann\n' >"$tmp/nr.csv"
+"$SKPI_BIN/supportkpi" ingest --db "$nr" --kind tickets "$tmp/nr.csv" >/dev/null 2>&1
+printf '[ranking]\nweight_satisfaction = 0\nweight_resolution = 0.5\nweight_frt = 0\nweight_sla = 0\nweight_reopen = 0.5\n' >"$tmp/nr.ini"
+run "$SKPI_BIN/supportkpi-rank" --db "$nr" --config "$tmp/nr.ini" --period 2026-10
+if [ "$rc" -eq 78 ] && grep -q "weight_reopen is 0.5 but 2026-10 has no resolved ticket with a reopen_count" "$tmp/err"; then
+	ok "rank: no reopen data with a reopen weight is an error, not full points"
+else
+	not_ok "rank: no reopen data with a reopen weight is an error, not full points" "exit $rc" "$(cat "$tmp/err")"
+fi
 check_exit "rank: --period is required" 64 R
 check_exit "rank: --by must be agent or team" 64 R --period 2026-10 --by channel
 check_exit "rank: --format must be known" 64 R --period 2026-10 --format xml

@@ -115,7 +115,7 @@ TEST(defaults_sum_to_one)
  * 400 positive (80 %), FRT median 60 min, SLA 900 met of 1000 (90 %) */
 static rank_counts centre(void)
 {
-	rank_counts c = { 1000, 800, 40, 500, 400, 1, 60, 900, 1000 };
+	rank_counts c = { 1000, 800, 40, 500, 400, 1, 60, 900, 1000, 1 };
 
 	return c;
 }
@@ -130,6 +130,7 @@ static rank_entry entry(const char *name, int64_t tickets, int64_t resolved, int
 	e.c.tickets = tickets;
 	e.c.resolved = resolved;
 	e.c.reopened = reopened;
+	e.c.has_reopen = resolved > 0;
 	e.c.surveys = surveys;
 	e.c.positive = positive;
 	e.c.has_frt = frt >= 0;
