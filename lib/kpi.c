@@ -995,11 +995,20 @@ static const struct metric sla_rule_cols[] = {
 	{ "compliance_pct", SKPI_REAL, SKPI_UNIT_PCT, 1 },
 };
 
-skpi_err kpi_sla_rules(sqlite3 *db, const kpi_query *q, skpi_result **out, skpi_diag *d)
+/* What a report with fixed columns fills in, inside the read transaction. */
+typedef skpi_err (*fixed_fill)(sqlite3 *db, const kpi_query *q, struct kpi_params *p,
+			       skpi_result *rs, skpi_diag *d);
+
+/* The shape kpi_sla_rules and kpi_quality share: one read transaction over the period (no
+ * dimensions), a result set with the given columns titled "TITLE PERIOD", filled by fill;
+ * *out on success (caller frees), nothing on error. */
+static skpi_err run_fixed(sqlite3 *db, const kpi_query *q, const char *title,
+			  const struct metric *cols, size_t ncols, fixed_fill fill,
+			  skpi_result **out, skpi_diag *d)
 {
 	struct kpi_params p;
 	skpi_result *rs = NULL;
-	char title[96];
+	char full[96];
 	int began = 0;
 	skpi_err e;
 
@@ -1007,15 +1016,13 @@ skpi_err kpi_sla_rules(sqlite3 *db, const kpi_query *q, skpi_result **out, skpi_
 	e = begin(db, q, &p, 0, &began, d);
 	if (e)
 		goto out;
-	snprintf(title, sizeof title, "SLA compliance %s", q->period.label);
-	rs = fixed_result(title, sla_rule_cols, sizeof sla_rule_cols / sizeof sla_rule_cols[0]);
+	snprintf(full, sizeof full, "%s %s", title, q->period.label);
+	rs = fixed_result(full, cols, ncols);
 	if (!rs) {
 		e = result_nomem(d);
 		goto out;
 	}
-	e = sla_run(db, q, &p, d);
-	if (!e && has_rules(q))
-		e = run_named(db, "kpi_sla.sql", "kpi_sla_rules", &p, append_row, rs, d);
+	e = fill(db, q, &p, rs, d);
 out:
 	e = end(db, began, e, d);
 	if (e)
@@ -1025,6 +1032,22 @@ out:
 	return e;
 }
 
+static skpi_err fill_sla_rules(sqlite3 *db, const kpi_query *q, struct kpi_params *p,
+			       skpi_result *rs, skpi_diag *d)
+{
+	skpi_err e = sla_run(db, q, p, d);
+
+	if (!e && has_rules(q))
+		e = run_named(db, "kpi_sla.sql", "kpi_sla_rules", p, append_row, rs, d);
+	return e;
+}
+
+skpi_err kpi_sla_rules(sqlite3 *db, const kpi_query *q, skpi_result **out, skpi_diag *d)
+{
+	return run_fixed(db, q, "SLA compliance", sla_rule_cols,
+			 sizeof sla_rule_cols / sizeof sla_rule_cols[0], fill_sla_rules, out, d);
+}
+
 static const struct metric quality_cols[] = {
 	{ "source", SKPI_TEXT, SKPI_UNIT_NONE, 0 },
 	{ "check", SKPI_TEXT, SKPI_UNIT_NONE, 0 },
@@ -1032,42 +1055,29 @@ static const struct metric quality_cols[] = {
 	{ "effect", SKPI_TEXT, SKPI_UNIT_NONE, 0 },
 };
 
-skpi_err kpi_quality(sqlite3 *db, const kpi_query *q, skpi_result **out, skpi_diag *d)
+static skpi_err fill_quality(sqlite3 *db, const kpi_query *q, struct kpi_params *p,
+			    skpi_result *rs, skpi_diag *d)
 {
 	static const char *const queries[] = {
 		"quality_tickets", "quality_surveys", "quality_sla", "quality_notes", "quality_ingest",
 	};
-	struct kpi_params p;
-	skpi_result *rs = NULL;
-	char title[96];
-	int began = 0;
-	skpi_err e;
+	skpi_err e = SKPI_OK;
 
-	*out = NULL;
-	e = begin(db, q, &p, 0, &began, d);
-	if (e)
-		goto out;
-	snprintf(title, sizeof title, "Data quality %s", q->period.label);
-	rs = fixed_result(title, quality_cols, sizeof quality_cols / sizeof quality_cols[0]);
-	if (!rs) {
-		e = result_nomem(d);
-		goto out;
-	}
 	for (size_t i = 0; i < sizeof queries / sizeof queries[0] && !e; i++) {
 		if (strcmp(queries[i], "quality_sla") == 0) {
 			if (!has_rules(q))
 				continue;
-			e = sla_run(db, q, &p, d);
+			e = sla_run(db, q, p, d);
 			if (e)
 				break;
 		}
-		e = run_named(db, "kpi_quality.sql", queries[i], &p, append_row, rs, d);
+		e = run_named(db, "kpi_quality.sql", queries[i], p, append_row, rs, d);
 	}
-out:
-	e = end(db, began, e, d);
-	if (e)
-		skpi_result_free(rs);
-	else
-		*out = rs;
 	return e;
+}
+
+skpi_err kpi_quality(sqlite3 *db, const kpi_query *q, skpi_result **out, skpi_diag *d)
+{
+	return run_fixed(db, q, "Data quality", quality_cols,
+			 sizeof quality_cols / sizeof quality_cols[0], fill_quality, out, d);
 }
