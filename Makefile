@@ -20,8 +20,8 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSKPI_VERSION='"$(VERSION)"' \
-             -Iinclude -I$(O)/gen $(PKG_CFLAGS) $(CFLAGS)
-LIBS       = $(PKG_LIBS) -lcsv -lm
+             -Iinclude -I$(O)/gen $(PKG_CFLAGS) -pthread $(CFLAGS)
+LIBS       = $(PKG_LIBS) -lcsv -lm -pthread
 
 ifeq ($(V),1)
 Q :=

@@ -258,9 +258,51 @@ static long count_lines(const char *p, size_t n)
 	return c;
 }
 
+/* What is most often saved or attached in place of a helpdesk's CSV export, by its first
+ * bytes (none of them can start a CSV file: control bytes, or invalid UTF-8). */
+static const struct {
+	const char *magic;
+	size_t len;
+	const char *what;
+} binary_formats[] = {
+	{ "PK\x03\x04", 4, "a ZIP archive: an Excel workbook (.xlsx) or an OpenDocument file (.ods)" },
+	{ "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, "an old-style Excel workbook (.xls)" },
+	{ "\x1F\x8B", 2, "compressed with gzip (.gz)" },
+	{ "%PDF-", 5, "a PDF document" },
+	{ "\x89PNG\r\n\x1A\n", 8, "a PNG image" },
+	{ "\xFF\xD8\xFF", 3, "a JPEG image" },
+};
+
+/* Whether the head can still become, or already is, a binary format's signature: 0 when
+ * it cannot (it is text to pass on), 1 while it could, and 2 (with r->diag filled) when it
+ * is one. */
+static int binary_head(csvin *r)
+{
+	int could = 0;
+
+	for (size_t i = 0; i < sizeof binary_formats / sizeof binary_formats[0]; i++) {
+		size_t n = r->head_len < binary_formats[i].len ? r->head_len : binary_formats[i].len;
+
+		if (memcmp(r->head, binary_formats[i].magic, n) != 0)
+			continue;
+		if (n < binary_formats[i].len) {
+			could = 1;
+			continue;
+		}
+		skpi_diag_set(r->diag, SKPI_ERR_CSV, r->name, 0, "this is %s, not a CSV file",
+			      binary_formats[i].what);
+		skpi_diag_hint(r->diag, "export the data as CSV from the helpdesk, or open the file in "
+			       "a spreadsheet and save it as \"CSV UTF-8 (comma delimited)\"");
+		fail(r, SKPI_ERR_CSV);
+		return 2;
+	}
+	return could;
+}
+
 static skpi_err encoding_error(csvin *r, const char *ok, size_t ok_len)
 {
 	long line = r->line + count_lines(ok, ok_len);
+
 
 	skpi_diag_set(r->diag, SKPI_ERR_ENCODING, r->name, line, "the text is not valid %s",
 		      r->cd == NO_ICONV ? "UTF-8" : "in the declared encoding");
@@ -391,21 +433,52 @@ static skpi_err feed_converted(csvin *r, const char *p, size_t len)
 	return r->sticky;
 }
 
+/* the bytes as read, past the head: converted when the file is not UTF-8, then fed */
+static skpi_err feed_raw(csvin *r, const char *p, size_t len)
+{
+	if (r->cd == NO_ICONV)
+		return feed_utf8(r, p, len);
+	return feed_converted(r, p, len);
+}
+
+/* the held head is text after all: pass it on */
+static skpi_err release_head(csvin *r)
+{
+	r->head_done = 1;
+	return r->head_len ? feed_raw(r, (const char *)r->head, r->head_len) : r->sticky;
+}
+
 skpi_err csvin_feed(csvin *r, const void *data, size_t len, skpi_diag *d)
 {
+	const char *p = data;
+
 	r->diag = d;
 	if (r->sticky)
 		return r->sticky;
 	r->bytes_in += len;
-	if (r->cd == NO_ICONV)
-		return feed_utf8(r, data, len);
-	return feed_converted(r, data, len);
+	/* The first bytes are held back until they are known not to be the signature of a
+	 * workbook, an archive or a PDF saved in place of the export: such a file is named as
+	 * what it is, before any of it reaches the parser. */
+	while (!r->head_done && len > 0) {
+		int b;
+
+		r->head[r->head_len++] = (unsigned char)*p++;
+		len--;
+		b = binary_head(r);
+		if (b == 2)
+			return r->sticky;
+		if (b == 0 && release_head(r))
+			return r->sticky;
+	}
+	return len ? feed_raw(r, p, len) : r->sticky;
 }
 
 skpi_err csvin_finish(csvin *r, skpi_diag *d)
 {
 	r->diag = d;
 	if (r->sticky)
+		return r->sticky;
+	if (!r->head_done && release_head(r)) /* a file shorter than a signature */
 		return r->sticky;
 	if (r->cd != NO_ICONV) {
 		char out[64], *op = out;

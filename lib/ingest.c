@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,16 +108,22 @@ struct note {
 	char reason[160];
 };
 
+/* The work is split between two threads (docs/design.md, "Speed"):
+ *   the reader (struct rd, its own thread) reads the file, feeds SHA-256 and csvin, maps
+ *     each row, writes the rejects file, and packs the mapped rows into batches;
+ *   the writer (struct ing, the calling thread) takes the batches in file order and does
+ *     everything SQLite: upsert, history, notes, credit, the counts.
+ * They share nothing but the read-only options and table, and the queue (struct pipe),
+ * which holds at most NBATCH batches: memory stays flat whatever the size of the file. */
+
+/* the writer: the connection, its statements and the counts (the calling thread only) */
 struct ing {
 	sqlite3 *db;
 	const ingest_opts *o;
 	ingest_stats *st;
 	const struct table *t;
-	rowmap map;
-	int have_header;
-	int canon_of[MAX_DBCOLS];  /* canonical column index per db column, -1 derived */
-	int present[MAX_DBCOLS];
-	struct val v[MAX_DBCOLS];
+	int present[MAX_DBCOLS];   /* the export has the column (else it keeps its value) */
+	struct val v[MAX_DBCOLS];  /* the row being written, unpacked from its batch */
 	struct note notes[ROWMAP_MAX_COLS + 2];
 	int nnotes;
 	sqlite3_stmt *ins, *sel, *upd, *hist, *dq, *credit, *dq_seen;
@@ -124,11 +131,82 @@ struct ing {
 	char map_sha[65];          /* SHA-256 of the mapping file, or "" */
 	char *credit_buf;          /* the ticket's agent, for credited_agent */
 	size_t credit_cap;
-	FILE *rej;
-	char rej_tmp[1100];
-	char key_buf[512];
 	char **idx_sql;            /* indexes dropped for the load, rebuilt before COMMIT */
 	int nidx;
+};
+
+#define NBATCH 4               /* batches in flight: one being filled, one being written */
+#define BATCH_ROWS 1024
+#define BATCH_TEXT (1u << 20)  /* a batch is sealed when its text passes this too */
+#define NO_TEXT ((size_t)-1)
+
+/* a value on its way to the writer: its text (NUL-terminated) at off in the batch's text */
+struct pval {
+	int null;
+	int64_t i;
+	double r;
+	size_t off, n;
+};
+
+struct prow {
+	long line;
+	int rejected;              /* written to the rejects file by the reader */
+	size_t why;                /* rejected: "line N: reason" for first_reject, or NO_TEXT */
+	size_t first_note;         /* notes[first_note .. + nnotes] of the batch */
+	int nnotes;
+	struct pval v[MAX_DBCOLS];
+};
+
+struct batch {
+	struct prow *rows;         /* BATCH_ROWS of them */
+	size_t nrows;
+	char *text;                /* the values' bytes, copied out of csvin's row buffer */
+	size_t text_len, text_cap;
+	struct note *notes;
+	size_t nnotes, notes_cap;
+	int present[MAX_DBCOLS];
+	unsigned long long bytes;  /* of the file read when the batch was sealed (progress) */
+	struct batch *next;
+};
+
+/* the queue between the two threads: mu guards the lists and the fields after them; a
+ * batch off the lists belongs to the thread that took it */
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t to_writer;  /* a batch is full, or the reader is done */
+	pthread_cond_t to_reader;  /* a batch is free, or the writer has given up */
+	struct batch slot[NBATCH];
+	struct batch *free_list;
+	struct batch *full_head, *full_tail; /* in file order */
+	int done;                  /* the reader has sealed its last batch */
+	int cancel;                /* the writer failed: the reader stops */
+	skpi_err err;              /* the reader's error, which comes after its last row */
+	skpi_diag diag;
+};
+
+/* the reader: the file, csvin, the mapping and the rejects file (the reader thread only,
+ * and the calling thread before it starts and after it is joined) */
+struct rd {
+	const ingest_opts *o;
+	const struct table *t;
+	ingest_stats *st;          /* its own: rejected, first_reject, rejects_path, sha256 */
+	rowmap map;
+	int have_header;
+	int canon_of[MAX_DBCOLS];  /* canonical column index per db column, -1 derived */
+	int present[MAX_DBCOLS];
+	struct val v[MAX_DBCOLS];
+	struct note notes[ROWMAP_MAX_COLS + 2];
+	int nnotes;
+	char key_buf[512];
+	FILE *rej;
+	char rej_tmp[1100];
+	FILE *fp;
+	char *buf;                 /* 64 KiB */
+	csvin csv;
+	struct pipe *p;
+	struct batch *cur;         /* being filled */
+	int stopped;               /* the writer cancelled: stop, report nothing */
+	double busy;               /* seconds at work, not waiting for a free batch */
 };
 
 /* --- small helpers ---------------------------------------------------------------- */
@@ -142,14 +220,15 @@ static skpi_err db_fail(struct ing *g, int rc, const char *what, skpi_diag *d)
 	return e;
 }
 
-static void add_note(struct ing *g, const char *column, const char *raw, size_t n,
+/* add a note to notes[*nnotes] (ROWMAP_MAX_COLS + 2 of them) */
+static void add_note(struct note *notes, int *nnotes, const char *column, const char *raw, size_t n,
 		     const char *reason, const char *detail)
 {
 	struct note *nt;
 
-	if (g->nnotes >= (int)(sizeof g->notes / sizeof g->notes[0]))
+	if (*nnotes >= ROWMAP_MAX_COLS + 2)
 		return;
-	nt = &g->notes[g->nnotes++];
+	nt = &notes[(*nnotes)++];
 	nt->column = column;
 	nt->raw_len = n < sizeof nt->raw ? n : sizeof nt->raw - 1;
 	if (raw)
@@ -178,7 +257,7 @@ static void put_field(FILE *fp, const char *s, size_t n)
 	putc('"', fp);
 }
 
-static skpi_err open_rejects(struct ing *g, skpi_diag *d)
+static skpi_err open_rejects(struct rd *g, skpi_diag *d)
 {
 	const char *path = g->st->rejects_path;
 
@@ -205,7 +284,7 @@ static skpi_err open_rejects(struct ing *g, skpi_diag *d)
 	return SKPI_OK;
 }
 
-static skpi_err reject(struct ing *g, const csvin_row *row, const char *reason, skpi_diag *d)
+static skpi_err reject(struct rd *g, const csvin_row *row, const char *reason, skpi_diag *d)
 {
 	skpi_err e;
 
@@ -345,7 +424,7 @@ static const char *col_label(const rowmap *m, int c, char *buf, size_t n)
 }
 
 /* Fill g->v from the csv row.  Returns a reason to reject the row, or NULL. */
-static const char *map_row(struct ing *g, const csvin_row *row, char *why, size_t whysz)
+static const char *map_row(struct rd *g, const csvin_row *row, char *why, size_t whysz)
 {
 	const rowmap *m = &g->map;
 	const struct table *t = g->t;
@@ -379,8 +458,8 @@ static const char *map_row(struct ing *g, const csvin_row *row, char *why, size_
 					 col_label(m, (int)c, label, sizeof label), val, rowmap_time_form(m, (int)c));
 				return why;
 			} else {
-				add_note(g, m->cols[c].name, s, n, "not a timestamp; expected ",
-					 rowmap_time_form(m, (int)c));
+				add_note(g->notes, &g->nnotes, m->cols[c].name, s, n,
+					 "not a timestamp; expected ", rowmap_time_form(m, (int)c));
 			}
 		}
 		if (s && m->cols[c].type == RM_KEY && m->cols[c].required && n == 0) {
@@ -397,7 +476,6 @@ static const char *map_row(struct ing *g, const csvin_row *row, char *why, size_
 
 		memset(v, 0, offsetof(struct val, buf));
 		v->null = 1;
-		g->present[i] = c < 0 || m->index[c] >= 0;
 		switch (dc->src) {
 		case S_TEXT:
 			set_text(v, s, n);
@@ -431,7 +509,7 @@ static const char *map_row(struct ing *g, const csvin_row *row, char *why, size_
 				double x;
 
 				if (n >= sizeof tmp) {
-					add_note(g, dc->canon, s, n, "not a number", NULL);
+					add_note(g->notes, &g->nnotes, dc->canon, s, n, "not a number", NULL);
 					break;
 				}
 				memcpy(tmp, s, n);
@@ -439,14 +517,15 @@ static const char *map_row(struct ing *g, const csvin_row *row, char *why, size_
 				errno = 0;
 				x = strtod(tmp, &end);
 				if (end == tmp || *end || errno || x != x) {
-					add_note(g, dc->canon, s, n, "not a number", NULL);
+					add_note(g->notes, &g->nnotes, dc->canon, s, n, "not a number", NULL);
 				} else if (dc->src == S_INT && x != (double)(int64_t)x) {
-					add_note(g, dc->canon, s, n, "not a whole number", NULL);
+					add_note(g->notes, &g->nnotes, dc->canon, s, n, "not a whole number",
+						 NULL);
 				} else if (x < m->cols[c].lo || x > m->cols[c].hi) {
 					char range[64];
 
 					snprintf(range, sizeof range, "outside %g-%g", m->cols[c].lo, m->cols[c].hi);
-					add_note(g, dc->canon, s, n, range, NULL);
+					add_note(g->notes, &g->nnotes, dc->canon, s, n, range, NULL);
 				} else {
 					v->null = 0;
 					v->i = (int64_t)x;
@@ -459,7 +538,7 @@ static const char *map_row(struct ing *g, const csvin_row *row, char *why, size_
 				int stt = rowmap_status(m, s, n);
 
 				if (stt == SKPI_ST_NONE)
-					add_note(g, "status", s, n,
+					add_note(g->notes, &g->nnotes, "status", s, n,
 						 "not in the status vocabulary (add it under [status] in the mapping file)", NULL);
 				else {
 					v->null = 0;
@@ -480,7 +559,7 @@ static const char *map_row(struct ing *g, const csvin_row *row, char *why, size_
 }
 
 /* checks across fields: a time before creation is not a real time */
-static void check_ticket_times(struct ing *g, const csvin_row *row)
+static void check_ticket_times(struct rd *g, const csvin_row *row)
 {
 	static const int after[][2] = { { TC_FR_AT, TC_FR_TS }, { TC_RES_AT, TC_RES_TS },
 					{ TC_CLOSED_AT, TC_CLOSED_TS } };
@@ -494,7 +573,7 @@ static void check_ticket_times(struct ing *g, const csvin_row *row)
 
 			char label[192];
 
-			add_note(g, g->t->cols[ia].name, raw, n, "before ",
+			add_note(g->notes, &g->nnotes, g->t->cols[ia].name, raw, n, "before ",
 				 col_label(&g->map, g->canon_of[TC_CREATED_AT], label, sizeof label));
 			g->v[ia].null = g->v[it].null = 1;
 		}
@@ -502,7 +581,7 @@ static void check_ticket_times(struct ing *g, const csvin_row *row)
 }
 
 /* derived survey columns: the key, and whom the survey is credited to */
-static const char *derive_survey(struct ing *g, char *why, size_t whysz)
+static const char *derive_survey(struct rd *g, char *why, size_t whysz)
 {
 	struct val *key = &g->v[SC_KEY];
 	const struct val *sid = &g->v[SC_ID];
@@ -539,7 +618,7 @@ static int is_month(const char *p, size_t n)
 }
 
 /* derived assessment columns: the period checked, the key (schema/0003_assessments.sql) */
-static const char *derive_assessment(struct ing *g, const csvin_row *row, char *why, size_t whysz)
+static const char *derive_assessment(struct rd *g, const csvin_row *row, char *why, size_t whysz)
 {
 	const struct val *agent = &g->v[AC_AGENT];
 	const struct val *per = &g->v[AC_PERIOD];
@@ -789,7 +868,7 @@ static skpi_err upsert(struct ing *g, long line, skpi_diag *d)
 	if (stale) {
 		g->st->unchanged++;
 		g->nnotes = 0;
-		add_note(g, "updated_at", g->v[TC_UPD_AT].s, 19, STALE_REASON, NULL);
+		add_note(g->notes, &g->nnotes, "updated_at", g->v[TC_UPD_AT].s, 19, STALE_REASON, NULL);
 		e = write_notes(g, &g->v[0], line, d);
 		goto out;
 	}
@@ -816,39 +895,380 @@ out:
 	return e;
 }
 
+/* --- the queue between the reader and the writer ------------------------------------ */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static skpi_err pipe_init(struct pipe *p)
+{
+	int mu = 0, cw = 0, cr = 0;
+
+	memset(p, 0, sizeof *p);
+	for (int i = 0; i < NBATCH; i++) {
+		struct batch *b = &p->slot[i];
+
+		b->rows = malloc(BATCH_ROWS * sizeof *b->rows);
+		b->text_cap = 256 * 1024;
+		b->text = malloc(b->text_cap);
+		if (!b->rows || !b->text)
+			goto fail;
+		b->next = p->free_list;
+		p->free_list = b;
+	}
+	mu = pthread_mutex_init(&p->mu, NULL) == 0;
+	cw = mu && pthread_cond_init(&p->to_writer, NULL) == 0;
+	cr = cw && pthread_cond_init(&p->to_reader, NULL) == 0;
+	if (cr)
+		return SKPI_OK;
+	if (cw)
+		pthread_cond_destroy(&p->to_writer);
+	if (mu)
+		pthread_mutex_destroy(&p->mu);
+fail:
+	for (int i = 0; i < NBATCH; i++) {
+		free(p->slot[i].rows);
+		free(p->slot[i].text);
+	}
+	memset(p, 0, sizeof *p);
+	return SKPI_ERR_NOMEM;
+}
+
+static void pipe_release(struct pipe *p)
+{
+	pthread_cond_destroy(&p->to_reader);
+	pthread_cond_destroy(&p->to_writer);
+	pthread_mutex_destroy(&p->mu);
+	for (int i = 0; i < NBATCH; i++) {
+		free(p->slot[i].rows);
+		free(p->slot[i].text);
+		free(p->slot[i].notes);
+	}
+}
+
+/* reader: an empty batch, waiting for the writer to free one; NULL when it gave up */
+static struct batch *take_free(struct rd *g)
+{
+	struct pipe *p = g->p;
+	struct batch *b;
+	double t0 = now_s();
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->free_list && !p->cancel)
+		pthread_cond_wait(&p->to_reader, &p->mu);
+	b = p->cancel ? NULL : p->free_list;
+	if (b)
+		p->free_list = b->next;
+	pthread_mutex_unlock(&p->mu);
+	g->busy -= now_s() - t0;
+	if (!b) {
+		g->stopped = 1;
+		return NULL;
+	}
+	b->nrows = b->text_len = b->nnotes = 0;
+	b->next = NULL;
+	memcpy(b->present, g->present, sizeof b->present);
+	return b;
+}
+
+/* reader: hand the batch being filled (if any) to the writer; last: the reader is done,
+ * and e (with d) is what it ends with, after the rows handed over so far */
+static void seal(struct rd *g, int last, skpi_err e, const skpi_diag *d)
+{
+	struct pipe *p = g->p;
+	struct batch *b = g->cur;
+
+	g->cur = NULL;
+	if (b)
+		b->bytes = g->csv.bytes_in;
+	pthread_mutex_lock(&p->mu);
+	if (b && b->nrows) {
+		if (p->full_tail)
+			p->full_tail->next = b;
+		else
+			p->full_head = b;
+		p->full_tail = b;
+	} else if (b) {
+		b->next = p->free_list;
+		p->free_list = b;
+	}
+	if (last) {
+		p->done = 1;
+		p->err = e;
+		if (e && d)
+			p->diag = *d;
+	}
+	pthread_cond_signal(&p->to_writer);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* reader: bytes (and a NUL) into the batch's text; its offset, or NO_TEXT when memory ran out */
+static size_t put_text(struct batch *b, const char *s, size_t n)
+{
+	size_t off = b->text_len;
+
+	if (b->text_cap - b->text_len < n + 1) {
+		size_t cap = b->text_cap;
+		char *t;
+
+		while (cap - b->text_len < n + 1)
+			cap *= 2;
+		if (!(t = realloc(b->text, cap)))
+			return NO_TEXT;
+		b->text = t;
+		b->text_cap = cap;
+	}
+	memcpy(b->text + off, s, n);
+	b->text[off + n] = '\0';
+	b->text_len += n + 1;
+	return off;
+}
+
+/* reader: g->v and g->notes into row pr of batch b; -1 when memory ran out */
+static int pack_values(const struct rd *g, struct batch *b, struct prow *pr)
+{
+	for (int i = 0; i < g->t->ncols; i++) {
+		const struct val *v = &g->v[i];
+		struct pval *pv = &pr->v[i];
+
+		pv->null = v->null;
+		pv->i = v->i;
+		pv->r = v->r;
+		pv->n = v->n;
+		pv->off = NO_TEXT;
+		if (v->s && (pv->off = put_text(b, v->s, v->n)) == NO_TEXT)
+			return -1;
+	}
+	if (!g->nnotes)
+		return 0;
+	if (b->notes_cap - b->nnotes < (size_t)g->nnotes) {
+		size_t cap = b->notes_cap ? 2 * b->notes_cap : 64;
+		struct note *nn;
+
+		while (cap - b->nnotes < (size_t)g->nnotes)
+			cap *= 2;
+		if (!(nn = realloc(b->notes, cap * sizeof *nn)))
+			return -1;
+		b->notes = nn;
+		b->notes_cap = cap;
+	}
+	memcpy(b->notes + b->nnotes, g->notes, (size_t)g->nnotes * sizeof *g->notes);
+	b->nnotes += (size_t)g->nnotes;
+	pr->nnotes = g->nnotes;
+	return 0;
+}
+
+/* reader: the row just mapped (g->v, g->notes), or rejected for the reason why, into the
+ * batch being filled; a full batch goes to the writer */
+static skpi_err pack_row(struct rd *g, long line, const char *why, skpi_diag *d)
+{
+	struct batch *b;
+	struct prow *pr;
+	int bad;
+
+	if (!g->cur && !(g->cur = take_free(g)))
+		return SKPI_ERR_INTERNAL; /* stopped: nobody reads this error */
+	b = g->cur;
+	pr = &b->rows[b->nrows];
+	pr->line = line;
+	pr->rejected = why != NULL;
+	pr->why = NO_TEXT;
+	pr->first_note = b->nnotes;
+	pr->nnotes = 0;
+	if (why && g->st->rejected == 1) { /* the file's first reject: for the summary */
+		char first[512];
+
+		snprintf(first, sizeof first, "line %ld: %.440s", line, why);
+		bad = (pr->why = put_text(b, first, strlen(first))) == NO_TEXT;
+	} else {
+		bad = !why && pack_values(g, b, pr) != 0;
+	}
+	if (bad)
+		return skpi_diag_set(d, SKPI_ERR_NOMEM, g->o->path, line, "out of memory");
+	if (++b->nrows == BATCH_ROWS || b->text_len >= BATCH_TEXT)
+		seal(g, 0, SKPI_OK, NULL);
+	return SKPI_OK;
+}
+
+/* reader: csvin's callback */
 static skpi_err on_row(void *ctx, const csvin_row *row, skpi_diag *d)
 {
-	struct ing *g = ctx;
+	struct rd *g = ctx;
 	char why[512];
 	const char *reason;
 	skpi_err e;
 
 	if (!g->have_header) {
 		g->have_header = 1;
-		return rowmap_bind(&g->map, row, g->o->path, d);
+		if ((e = rowmap_bind(&g->map, row, g->o->path, d)) != SKPI_OK)
+			return e;
+		for (int i = 0; i < g->t->ncols; i++)
+			g->present[i] = g->canon_of[i] < 0 || g->map.index[g->canon_of[i]] >= 0;
+		return SKPI_OK;
 	}
-	g->st->read++;
 	reason = map_row(g, row, why, sizeof why);
 	if (!reason && g->o->kind == SKPI_KIND_SURVEYS)
 		reason = derive_survey(g, why, sizeof why);
 	if (!reason && g->o->kind == SKPI_KIND_ASSESSMENTS)
 		reason = derive_assessment(g, row, why, sizeof why);
-	if (reason)
-		return reject(g, row, reason, d);
-	if (g->o->kind == SKPI_KIND_TICKETS)
+	if (reason) {
+		if ((e = reject(g, row, reason, d)) != SKPI_OK)
+			return e;
+	} else if (g->o->kind == SKPI_KIND_TICKETS) {
 		check_ticket_times(g, row);
-	if (g->repeat) { /* loaded before, as it is: count it, touch nothing */
-		g->st->unchanged++;
+	}
+	return pack_row(g, row->line, reason, d);
+}
+
+static void hex(const uint8_t *b, size_t n, char *out);
+
+/* the reader thread: the whole file through csvin; ends by sealing its last batch with
+ * the error, if any, that stopped it */
+static void *reader_main(void *arg)
+{
+	struct rd *g = arg;
+	struct sha256_ctx sha;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	char again[65];
+	skpi_diag diag;
+	size_t n;
+	skpi_err e = SKPI_OK;
+
+	g->busy = -now_s();
+	skpi_diag_clear(&diag);
+	sha256_init(&sha);
+	while ((n = fread(g->buf, 1, 65536, g->fp)) > 0) {
+		sha256_update(&sha, n, (const uint8_t *)g->buf);
+		if ((e = csvin_feed(&g->csv, g->buf, n, &diag)) != SKPI_OK)
+			goto out;
+	}
+	if (ferror(g->fp)) {
+		e = skpi_diag_set(&diag, SKPI_ERR_IO, g->o->path, 0, "read error: %s", strerror(errno));
+		goto out;
+	}
+	if ((e = csvin_finish(&g->csv, &diag)) != SKPI_OK)
+		goto out;
+	if (!g->have_header) {
+		e = skpi_diag_set(&diag, SKPI_ERR_CSV, g->o->path, 0,
+				  "the file is empty: there is no header row");
+		skpi_diag_hint(&diag, "an export starts with a header row naming its columns");
+		goto out;
+	}
+	/* the same bytes as the first pass, or the rows are not those of the hash logged */
+	sha256_digest(&sha, sizeof digest, digest);
+	hex(digest, sizeof digest, again);
+	if (strcmp(again, g->st->sha256) != 0) {
+		e = skpi_diag_set(&diag, SKPI_ERR_BUSY, g->o->path, 0, "the file changed while it was read");
+		skpi_diag_hint(&diag, "wait until the export is complete, then ingest it again");
+		goto out;
+	}
+out:
+	if (!g->stopped)
+		seal(g, 1, e, &diag);
+	g->busy += now_s();
+	return NULL;
+}
+
+/* writer: the rows of batch b, in order */
+static skpi_err write_batch(struct ing *g, const struct batch *b, skpi_diag *d)
+{
+	skpi_err e;
+
+	memcpy(g->present, b->present, sizeof g->present);
+	for (size_t k = 0; k < b->nrows; k++) {
+		const struct prow *pr = &b->rows[k];
+
+		g->st->read++;
+		if (pr->rejected) {
+			g->st->rejected++;
+			if (pr->why != NO_TEXT)
+				snprintf(g->st->first_reject, sizeof g->st->first_reject, "%s",
+					 b->text + pr->why);
+			continue;
+		}
+		for (int i = 0; i < g->t->ncols; i++) {
+			const struct pval *pv = &pr->v[i];
+			struct val *v = &g->v[i];
+
+			v->null = pv->null;
+			v->i = pv->i;
+			v->r = pv->r;
+			v->s = pv->off == NO_TEXT ? NULL : b->text + pv->off;
+			v->n = pv->n;
+		}
+		g->nnotes = pr->nnotes;
+		if (pr->nnotes) /* b->notes is NULL until a batch has had a note */
+			memcpy(g->notes, b->notes + pr->first_note, (size_t)pr->nnotes * sizeof *g->notes);
+		if (g->repeat) { /* loaded before, as it is: count it, touch nothing */
+			g->st->unchanged++;
+			if (g->nnotes)
+				g->st->dq_rows++;
+			continue;
+		}
+		e = upsert(g, pr->line, d);
 		if (g->nnotes)
 			g->st->dq_rows++;
-		return SKPI_OK;
+		if (e) {
+			if (d && !d->line)
+				d->line = pr->line;
+			return e;
+		}
 	}
-	e = upsert(g, row->line, d);
-	if (g->nnotes)
-		g->st->dq_rows++;
-	if (e && d && !d->line)
-		d->line = row->line;
-	return e;
+	return SKPI_OK;
+}
+
+/* writer: every batch the reader hands over, then the reader's own error, if any */
+static skpi_err write_rows(struct ing *g, struct pipe *p, unsigned long long size, skpi_diag *d)
+{
+	skpi_err e = SKPI_OK;
+
+	for (;;) {
+		struct batch *b;
+		double t0 = now_s();
+
+		pthread_mutex_lock(&p->mu);
+		while (!p->full_head && !p->done)
+			pthread_cond_wait(&p->to_writer, &p->mu);
+		b = p->full_head;
+		if (b) {
+			p->full_head = b->next;
+			if (!p->full_head)
+				p->full_tail = NULL;
+		} else if ((e = p->err) != SKPI_OK && d) {
+			*d = p->diag;
+		}
+		pthread_mutex_unlock(&p->mu);
+		g->st->t_wait += now_s() - t0;
+		if (!b)
+			return e;
+		t0 = now_s();
+		e = write_batch(g, b, d);
+		g->st->t_rows += now_s() - t0;
+		if (e)
+			return e;
+		if (g->o->progress)
+			g->o->progress(g->o->progress_ctx, b->bytes, size);
+		pthread_mutex_lock(&p->mu);
+		b->next = p->free_list;
+		p->free_list = b;
+		pthread_cond_signal(&p->to_reader);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+/* writer: stop the reader (if still going) and wait for it */
+static void stop_reader(struct pipe *p, pthread_t tid)
+{
+	pthread_mutex_lock(&p->mu);
+	p->cancel = 1;
+	pthread_cond_broadcast(&p->to_reader);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(tid, NULL);
 }
 
 /* --- the file ----------------------------------------------------------------------- */
@@ -1130,36 +1550,43 @@ skpi_err skpi_sha256_file(const char *path, char out[65], skpi_diag *d)
 skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_diag *d)
 {
 	struct ing g;
-	csvin r;
-	int csv_ready = 0, in_txn = 0, rc;
-	FILE *fp = NULL;
+	struct rd rd;
+	struct pipe p;
+	ingest_stats rst;          /* the reader's counts, kept apart from the writer's */
+	pthread_t tid;
+	int csv_ready = 0, in_txn = 0, pipe_ready = 0, running = 0, rc;
 	struct stat sb;
 	struct sha256_ctx sha;
 	uint8_t digest[SHA256_DIGEST_SIZE];
-	char *buf = NULL, started[32], again[65];
+	char started[32];
 	size_t n;
+	double t0;
 	skpi_err e;
 
 	memset(st, 0, sizeof *st);
 	memset(&g, 0, sizeof g);
+	memset(&rd, 0, sizeof rd);
+	memset(&rst, 0, sizeof rst);
 	g.db = db;
-	g.o = o;
+	g.o = rd.o = o;
 	g.st = st;
-	g.t = &tables[o->kind];
-	if ((e = rowmap_init(&g.map, o->kind)) != SKPI_OK)
+	rd.st = &rst;
+	g.t = rd.t = &tables[o->kind];
+	if ((e = rowmap_init(&rd.map, o->kind)) != SKPI_OK)
 		return skpi_diag_set(d, e, o->path, 0, "out of memory");
-	if (o->map_path && ((e = rowmap_load(&g.map, o->map_path, d)) != SKPI_OK ||
+	if (o->map_path && ((e = rowmap_load(&rd.map, o->map_path, d)) != SKPI_OK ||
 			    (e = skpi_sha256_file(o->map_path, g.map_sha, d)) != SKPI_OK))
 		goto out;
-	for (int i = 0; i < g.t->ncols; i++)
-		g.canon_of[i] = g.t->cols[i].canon ? rowmap_column_index(o->kind, g.t->cols[i].canon) : -1;
+	for (int i = 0; i < rd.t->ncols; i++)
+		rd.canon_of[i] = rd.t->cols[i].canon ? rowmap_column_index(o->kind, rd.t->cols[i].canon) : -1;
 	if (o->rejects_path)
 		snprintf(st->rejects_path, sizeof st->rejects_path, "%s", o->rejects_path);
 	else
 		default_rejects(o->path, st->rejects_path, sizeof st->rejects_path);
+	memcpy(rst.rejects_path, st->rejects_path, sizeof rst.rejects_path);
 
-	fp = fopen(o->path, "rb");
-	if (!fp || fstat(fileno(fp), &sb) != 0) {
+	rd.fp = fopen(o->path, "rb");
+	if (!rd.fp || fstat(fileno(rd.fp), &sb) != 0) {
 		e = skpi_diag_set(d, SKPI_ERR_NOINPUT, o->path, 0, "cannot read: %s", strerror(errno));
 		goto out;
 	}
@@ -1177,14 +1604,14 @@ skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_d
 			goto out;
 		}
 	}
-	buf = malloc(65536);
-	if (!buf) {
+	rd.buf = malloc(65536);
+	if (!rd.buf) {
 		e = skpi_diag_set(d, SKPI_ERR_NOMEM, o->path, 0, "out of memory");
 		goto out;
 	}
-	if ((e = csvin_init(&r, o->path, g.map.encoding, g.map.delim, on_row, &g, d)) != SKPI_OK) {
-		if (d && g.map.map_path) {
-			snprintf(d->file, sizeof d->file, "%s", g.map.map_path);
+	if ((e = csvin_init(&rd.csv, o->path, rd.map.encoding, rd.map.delim, on_row, &rd, d)) != SKPI_OK) {
+		if (d && rd.map.map_path) {
+			snprintf(d->file, sizeof d->file, "%s", rd.map.map_path);
 		}
 		goto out;
 	}
@@ -1200,67 +1627,70 @@ skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_d
 		goto out;
 	/* the same bytes ingested before (of this kind) change nothing, even when rows of one
 	 * ticket repeat in the file without updated_at: hash first, then read */
+	t0 = now_s();
 	sha256_init(&sha);
-	while ((n = fread(buf, 1, 65536, fp)) > 0)
-		sha256_update(&sha, n, (const uint8_t *)buf);
-	if (ferror(fp) || fseek(fp, 0, SEEK_SET) != 0) {
+	while ((n = fread(rd.buf, 1, 65536, rd.fp)) > 0)
+		sha256_update(&sha, n, (const uint8_t *)rd.buf);
+	if (ferror(rd.fp) || fseek(rd.fp, 0, SEEK_SET) != 0) {
 		e = skpi_diag_set(d, SKPI_ERR_IO, o->path, 0, "read error: %s", strerror(errno));
 		goto out;
 	}
 	sha256_digest(&sha, sizeof digest, digest);
 	hex(digest, sizeof digest, st->sha256);
+	memcpy(rst.sha256, st->sha256, sizeof rst.sha256);
+	st->t_hash = now_s() - t0;
 	if ((e = find_previous(&g, d)))
 		goto out;
 	g.repeat = st->previous_id != 0;
 	if ((!g.repeat && (e = defer_indexes(&g, d))) || (e = prepare_all(&g, d)))
 		goto out;
-	sha256_init(&sha);
-	while ((n = fread(buf, 1, 65536, fp)) > 0) {
-		sha256_update(&sha, n, (const uint8_t *)buf);
-		if ((e = csvin_feed(&r, buf, n, d)) != SKPI_OK)
-			goto out;
-		if (o->progress)
-			o->progress(o->progress_ctx, r.bytes_in, (unsigned long long)sb.st_size);
-	}
-	if (ferror(fp)) {
-		e = skpi_diag_set(d, SKPI_ERR_IO, o->path, 0, "read error: %s", strerror(errno));
+
+	/* the rows: read and mapped on the reader thread, written here, in file order */
+	if (pipe_init(&p) != SKPI_OK) {
+		e = skpi_diag_set(d, SKPI_ERR_NOMEM, o->path, 0, "out of memory");
 		goto out;
 	}
-	if ((e = csvin_finish(&r, d)) != SKPI_OK)
-		goto out;
-	if (!g.have_header) {
-		e = skpi_diag_set(d, SKPI_ERR_CSV, o->path, 0, "the file is empty: there is no header row");
-		skpi_diag_hint(d, "an export starts with a header row naming its columns");
-		goto out;
-	}
-	sha256_digest(&sha, sizeof digest, digest);
-	hex(digest, sizeof digest, again);
-	if (strcmp(again, st->sha256) != 0) {
-		e = skpi_diag_set(d, SKPI_ERR_BUSY, o->path, 0, "the file changed while it was read");
-		skpi_diag_hint(d, "wait until the export is complete, then ingest it again");
+	pipe_ready = 1;
+	rd.p = &p;
+	if ((rc = pthread_create(&tid, NULL, reader_main, &rd)) != 0) {
+		e = skpi_diag_set(d, SKPI_ERR_NOMEM, o->path, 0, "cannot start the reader thread: %s",
+				  strerror(rc));
 		goto out;
 	}
-	if ((e = rebuild_indexes(&g, d)))
+	running = 1;
+	e = write_rows(&g, &p, (unsigned long long)sb.st_size, d);
+	stop_reader(&p, tid);
+	running = 0;
+	st->t_read = rd.busy;
+	if (e)
+		goto out;
+
+	t0 = now_s();
+	e = rebuild_indexes(&g, d);
+	st->t_index = now_s() - t0;
+	if (e)
 		goto out;
 	if (o->kind == SKPI_KIND_TICKETS && !g.repeat && (e = credit_waiting_surveys(&g, d)))
 		goto out;
 	if ((e = log_ingest(&g, started, d)))
 		goto out;
-	if (g.rej) {
-		int bad = fflush(g.rej) != 0 || ferror(g.rej);
+	if (rd.rej) {
+		int bad = fflush(rd.rej) != 0 || ferror(rd.rej);
 
-		bad |= fclose(g.rej) != 0;
-		g.rej = NULL;
-		if (bad || rename(g.rej_tmp, st->rejects_path) != 0) {
+		bad |= fclose(rd.rej) != 0;
+		rd.rej = NULL;
+		if (bad || rename(rd.rej_tmp, st->rejects_path) != 0) {
 			e = skpi_diag_set(d, SKPI_ERR_CREATE, st->rejects_path, 0,
 					  "cannot write the rejects file: %s", strerror(errno));
 			goto out;
 		}
-		g.rej_tmp[0] = '\0';
+		rd.rej_tmp[0] = '\0';
 	}
 	finalize_all(&g);
 	g.ins = g.sel = g.upd = g.hist = g.dq = g.credit = g.dq_seen = NULL;
+	t0 = now_s();
 	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	st->t_commit = now_s() - t0;
 	if (rc != SQLITE_OK) {
 		e = db_fail(&g, rc, "committing", d);
 		if (st->rejected)
@@ -1269,19 +1699,23 @@ skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_d
 	}
 	in_txn = 0;
 out:
+	if (running)
+		stop_reader(&p, tid);
+	if (pipe_ready)
+		pipe_release(&p);
 	finalize_all(&g);
 	if (in_txn)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	if (g.rej)
-		fclose(g.rej);
-	if (g.rej_tmp[0])
-		unlink(g.rej_tmp);
+	if (rd.rej)
+		fclose(rd.rej);
+	if (rd.rej_tmp[0])
+		unlink(rd.rej_tmp);
 	if (csv_ready)
-		csvin_release(&r);
-	if (fp)
-		fclose(fp);
-	free(buf);
-	rowmap_release(&g.map);
+		csvin_release(&rd.csv);
+	if (rd.fp)
+		fclose(rd.fp);
+	free(rd.buf);
+	rowmap_release(&rd.map);
 	free(g.credit_buf);
 	for (int i = 0; i < g.nidx; i++)
 		free(g.idx_sql[i]);

@@ -289,6 +289,30 @@ skpi_err kpi_register(sqlite3 *db, const skpi_cal *cal, skpi_diag *d)
 	return SKPI_OK;
 }
 
+/* ---- the cache (kpi.h) ---- */
+
+/* what a result depends on, besides the database's contents */
+struct cache_key {
+	sqlite3 *db;
+	char from[sizeof ((skpi_period *)0)->from], to[sizeof ((skpi_period *)0)->to];
+	int ndims;
+	kpi_dim dims[2];
+	int64_t as_of;
+	const skpi_config *config;
+};
+
+struct cache_entry {
+	struct cache_key k;
+	skpi_result *rs;
+};
+
+struct kpi_cache {
+	struct cache_entry *e;
+	size_t n, cap;
+	int sla_valid;              /* temp.sla_outcome of sla_key.db holds sla_key's outcomes */
+	struct cache_key sla_key;
+};
+
 /* ---- named queries ---- */
 
 /* The values bound to the named parameters of the KPI queries. */
@@ -821,11 +845,16 @@ out:
 static skpi_err sla_run(sqlite3 *db, const kpi_query *q, const struct kpi_params *p,
 			skpi_diag *d)
 {
-	skpi_err e = run_named(db, "kpi_sla.sql", "sla_setup", p, NULL, NULL, d);
+	skpi_err e;
 
+	if (q->cache)
+		q->cache->sla_valid = 0; /* the temporary tables are about to change */
+	e = run_named(db, "kpi_sla.sql", "sla_setup", p, NULL, NULL, d);
 	if (e || !has_rules(q))
 		return e;
 	e = sla_insert_rules(db, q->config, d);
+	if (!e)
+		e = run_named(db, "kpi_sla.sql", "sla_matches", p, NULL, NULL, d);
 	if (!e)
 		e = run_named(db, "kpi_sla.sql", "sla_pauses", p, NULL, NULL, d);
 	if (!e)
@@ -895,14 +924,88 @@ static skpi_err end(sqlite3 *db, int began, skpi_err e, skpi_diag *d)
 	return SKPI_OK;
 }
 
+kpi_cache *kpi_cache_new(void)
+{
+	return calloc(1, sizeof(kpi_cache));
+}
+
+void kpi_cache_free(kpi_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		skpi_result_free(c->e[i].rs);
+	free(c->e);
+	free(c);
+}
+
+static void key_of(sqlite3 *db, const kpi_query *q, struct cache_key *k)
+{
+	memset(k, 0, sizeof *k);
+	k->db = db;
+	memcpy(k->from, q->period.from, sizeof k->from);
+	memcpy(k->to, q->period.to, sizeof k->to);
+	k->ndims = q->ndims;
+	for (int i = 0; i < q->ndims && i < 2; i++)
+		k->dims[i] = q->dims[i];
+	k->as_of = q->as_of;
+	k->config = q->config;
+}
+
+static int key_eq(const struct cache_key *a, const struct cache_key *b)
+{
+	return a->db == b->db && memcmp(a->from, b->from, sizeof a->from) == 0 &&
+	       memcmp(a->to, b->to, sizeof a->to) == 0 && a->ndims == b->ndims &&
+	       a->dims[0] == b->dims[0] && a->dims[1] == b->dims[1] && a->as_of == b->as_of &&
+	       a->config == b->config;
+}
+
+static const skpi_result *cache_find(const kpi_cache *c, const struct cache_key *k)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (key_eq(&c->e[i].k, k))
+			return c->e[i].rs;
+	return NULL;
+}
+
+/* keep a copy of rs; out of memory only means it is not kept */
+static void cache_put(kpi_cache *c, const struct cache_key *k, const skpi_result *rs)
+{
+	skpi_result *copy;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		struct cache_entry *e = realloc(c->e, cap * sizeof *e);
+
+		if (!e)
+			return;
+		c->e = e;
+		c->cap = cap;
+	}
+	if (!(copy = skpi_result_copy(rs)))
+		return;
+	c->e[c->n].k = *k;
+	c->e[c->n++].rs = copy;
+}
+
 skpi_err kpi_run(sqlite3 *db, const kpi_query *q, skpi_result **out, skpi_diag *d)
 {
 	struct groups gs = { NULL, 0, 0 };
 	struct kpi_params p;
+	struct cache_key k;
 	int began = 0;
 	skpi_err e;
 
 	*out = NULL;
+	if (q->cache) {
+		const skpi_result *hit;
+
+		key_of(db, q, &k);
+		if ((hit = cache_find(q->cache, &k)) != NULL) {
+			*out = skpi_result_copy(hit);
+			return *out ? SKPI_OK : result_nomem(d);
+		}
+	}
 	e = begin(db, q, &p, 1, &began, d);
 	if (e)
 		goto out;
@@ -922,10 +1025,38 @@ skpi_err kpi_run(sqlite3 *db, const kpi_query *q, skpi_result **out, skpi_diag *
 	began = 0;
 	if (!e)
 		e = build_result(q, &gs, out, d);
+	if (!e && q->cache) {
+		cache_put(q->cache, &k, *out);
+		q->cache->sla_valid = 1; /* sla_run above filled temp.sla_outcome for k */
+		q->cache->sla_key = k;
+	}
 out:
 	if (began)
 		end(db, began, e, d);
 	groups_release(&gs);
+	return e;
+}
+
+skpi_err kpi_sla_outcomes(sqlite3 *db, const kpi_query *q, skpi_diag *d)
+{
+	struct kpi_params p;
+	struct cache_key k;
+	int began = 0;
+	skpi_err e;
+
+	if (!q->cache)
+		return SKPI_OK;
+	key_of(db, q, &k);
+	if (q->cache->sla_valid && key_eq(&q->cache->sla_key, &k))
+		return SKPI_OK;
+	e = begin(db, q, &p, 1, &began, d);
+	if (!e)
+		e = sla_run(db, q, &p, d);
+	e = end(db, began, e, d);
+	if (!e) {
+		q->cache->sla_valid = 1;
+		q->cache->sla_key = k;
+	}
 	return e;
 }
 

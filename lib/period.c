@@ -68,7 +68,16 @@ static void set_range(skpi_period *p, int64_t from, int64_t to)
 	p->to_day = to;
 	day_text(from, p->from);
 	day_text(to, p->to);
-	snprintf(p->label, sizeof p->label, "%s..%s", p->from, p->to);
+	/* for people the last day is the one included (as in a holiday range FROM..TO), not
+	 * the excluded end that --to names */
+	if (to - from == 1) {
+		snprintf(p->label, sizeof p->label, "%s", p->from);
+	} else {
+		char last[11];
+
+		day_text(to - 1, last);
+		snprintf(p->label, sizeof p->label, "%s..%s", p->from, last);
+	}
 }
 
 static int year_ok(int y)

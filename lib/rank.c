@@ -866,6 +866,7 @@ static skpi_err run_period(sqlite3 *db, const rank_query *q, const rank_settings
 	kq.dims[0] = q->by_team ? KPI_DIM_TEAM : KPI_DIM_AGENT;
 	kq.as_of = q->as_of;
 	kq.config = q->config;
+	kq.cache = q->cache;
 	if ((err = kpi_run(db, &kq, &rs, d)))
 		goto out;
 	e = calloc(rs->nrows ? rs->nrows : 1, sizeof *e);
@@ -887,7 +888,8 @@ static skpi_err run_period(sqlite3 *db, const rank_query *q, const rank_settings
 		n++;
 	}
 	memset(centre, 0, sizeof *centre);
-	if ((err = read_sla(db, p, e, n, centre, d)))
+	/* read_sla reads the outcomes kpi_run leaves, which a result from the cache did not */
+	if ((err = kpi_sla_outcomes(db, &kq, d)) || (err = read_sla(db, p, e, n, centre, d)))
 		goto out;
 	if (assessments_on && (err = read_assessments(db, p, e, n, d)))
 		goto out;

@@ -849,6 +849,7 @@ struct run {
 	skpi_tz *tz;
 	skpi_period period;
 	int64_t as_of;
+	kpi_cache *cache;   /* the outputs ask for some figures more than once: computed once */
 };
 
 static void say(struct run *r, report_level level, const char *fmt, ...)
@@ -948,21 +949,32 @@ static skpi_err open_db(struct run *r, skpi_diag *d)
 	return config_check_timezone(r->o->cfg, zone, d);
 }
 
-/* the earlier ingest of the same bytes and kind, if any */
+/* The earlier ingest of the same bytes and kind with the same mapping file, if any, as
+ * `supportkpi ingest` decides it (ingest.c, find_previous): after the mapping is fixed, a
+ * file put back into the inbox is read again.  An ingest that rejected every row loaded
+ * nothing, and does not count. */
 static skpi_err find_ingested(struct run *r, report_file *f, skpi_diag *d)
 {
 	sqlite3_stmt *st = NULL;
+	const char *map = r->s->maps[f->kind];
+	char map_sha[65] = "";
 	skpi_err e = SKPI_OK;
 	int rc;
 
 	f->previous_id = 0;
 	if (!r->db)
 		return SKPI_OK;
+	if (map && skpi_sha256_file(map, map_sha, d) != SKPI_OK)
+		return d ? d->code : SKPI_ERR_NOINPUT;
 	rc = sqlite3_prepare_v2(r->db, "SELECT ingest_id, finished_at FROM ingest_log "
-				"WHERE sha256 = ?1 AND kind = ?2 ORDER BY ingest_id LIMIT 1", -1, &st, NULL);
+				"WHERE sha256 = ?1 AND kind = ?2 AND map_sha256 IS ?3 "
+				"AND NOT (rows_read > 0 AND rejected = rows_read) "
+				"ORDER BY ingest_id LIMIT 1", -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, f->sha256, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, skpi_kind_name((skpi_kind)f->kind), -1, SQLITE_STATIC);
+		if (map_sha[0])
+			sqlite3_bind_text(st, 3, map_sha, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 	}
 	if (rc == SQLITE_ROW) {
@@ -1031,6 +1043,31 @@ static skpi_err left_in_inbox(struct run *r, report_file *f)
 	return SKPI_OK;
 }
 
+/* Note in the ingest log where f went (ingest_log.archived_as) for the ingest that loaded
+ * it: this run's, or for a file already ingested, the earlier one when that was never
+ * archived (a run stopped between its commit and the move).  The move is done and the
+ * figures are in: a failure here is a warning, not an error. */
+static skpi_err record_archive(struct run *r, report_file *f, int64_t ingest_id, skpi_diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (r->o->dry_run || !f->archived)
+		return SKPI_OK;
+	rc = sqlite3_prepare_v2(r->db, "UPDATE ingest_log SET archived_as = ?1 WHERE ingest_id = ?2 "
+				"AND archived_as IS NULL", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, f->archived, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, ingest_id);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return SKPI_OK;
+	return warn(r, d, "'%s' was archived as '%s', but the ingest log could not say so: %s",
+		    f->name, f->archived, sqlite3_errmsg(r->db));
+}
+
 static skpi_err ingest_one(struct run *r, report_file *f, skpi_diag *d)
 {
 	report_summary *sum = r->sum;
@@ -1047,7 +1084,9 @@ static skpi_err ingest_one(struct run *r, report_file *f, skpi_diag *d)
 		f->state = REPORT_FILE_DUPLICATE;
 		say(r, REPORT_INFO, "'%s' (%s): these bytes were ingested already (ingest %lld, %s): "
 		    "not ingested again", f->name, kind, (long long)f->previous_id, f->previous_at);
-		return archive(r, f, d);
+		if ((e = archive(r, f, d)))
+			return e;
+		return record_archive(r, f, f->previous_id, d);
 	}
 	if (r->o->dry_run) {
 		say(r, REPORT_INFO, "would ingest '%s' as %s%s%s", f->path, kind,
@@ -1074,6 +1113,21 @@ static skpi_err ingest_one(struct run *r, report_file *f, skpi_diag *d)
 		*d = f->diag;
 		return e;
 	}
+	if (f->st.rejected && f->st.rejected == f->st.read) {
+		/* nothing loaded: most often the mapping; the file waits in the inbox for the fix,
+		 * as a file that is not CSV does (ingest exits 65 on it too) */
+		skpi_diag_set(&f->diag, SKPI_ERR_VALUE, f->path, 0, "every row was rejected, nothing was "
+			      "loaded; the first: %s", f->st.first_reject);
+		if (r->s->maps[f->kind])
+			skpi_diag_hint(&f->diag, "check the mapping file '%s' ([report] %s: columns, "
+				       "timestamp_format) against the export; every row's reason is in '%s'",
+				       r->s->maps[f->kind], kind_keys[f->kind][1], f->st.rejects_path);
+		else
+			skpi_diag_hint(&f->diag, "describe the export in a mapping file and name it in the "
+				       "config ([report] %s); every row's reason is in '%s'",
+				       kind_keys[f->kind][1], f->st.rejects_path);
+		return left_in_inbox(r, f);
+	}
 	f->state = REPORT_FILE_INGESTED;
 	sum->rows_read += f->st.read;
 	sum->inserted += f->st.inserted;
@@ -1087,7 +1141,9 @@ static skpi_err ingest_one(struct run *r, report_file *f, skpi_diag *d)
 	if (f->st.rejected && (e = warn(r, d, "'%s': %llu rows rejected, see '%s'", f->name,
 					f->st.rejected, f->st.rejects_path)))
 		return e;
-	return archive(r, f, d);
+	if ((e = archive(r, f, d)))
+		return e;
+	return record_archive(r, f, f->st.ingest_id, d);
 }
 
 static skpi_err do_inbox(struct run *r, skpi_diag *d)
@@ -1200,6 +1256,7 @@ static void base_query(struct run *r, kpi_query *q)
 	q->period = r->period;
 	q->as_of = r->as_of;
 	q->config = r->o->cfg;
+	q->cache = r->cache;
 }
 
 static skpi_err do_kpis(struct run *r, skpi_diag *d)
@@ -1263,6 +1320,7 @@ static skpi_err do_ranking(struct run *r, rank_board **board, skpi_diag *d)
 	q.period = r->period;
 	q.as_of = r->as_of;
 	q.config = r->o->cfg;
+	q.cache = r->cache;
 	skpi_diag_clear(&rd);
 	e = rank_run(r->db, &q, board, &rd);
 	if (e == SKPI_ERR_CONFIG) {
@@ -1415,6 +1473,7 @@ static skpi_err do_workbook(struct run *r, const plot_files *charts, skpi_diag *
 	xo.period = r->period;
 	xo.as_of = r->as_of;
 	xo.config = r->o->cfg;
+	xo.cache = r->cache;
 	xo.images = images;
 	xo.nimages = nimages;
 	if ((e = report_out_open(&o, path, r->s->file_mode, d)))
@@ -1501,6 +1560,10 @@ static skpi_err do_outputs(struct run *r, skpi_diag *d)
 
 	plot_files_init(&charts);
 	dir_charts = out_path(r, "charts");
+	/* figures that several outputs need (the month by agent, the 12-month trend, the
+	 * ranking's) are computed once, so that the outputs also agree with each other; without
+	 * memory for a cache, each is computed where it is needed */
+	r->cache = kpi_cache_new();
 	if (r->o->dry_run) {
 		say(r, REPORT_INFO, "would write the %s KPIs, ranking, data quality, charts (%s) and "
 		    "workbook supportkpi-%s.xlsx into '%s'", r->sum->period, r->s->charts,
@@ -1529,6 +1592,8 @@ out:
 	free(dir_charts);
 	plot_files_release(&charts);
 	rank_board_free(board);
+	kpi_cache_free(r->cache);
+	r->cache = NULL;
 	return e;
 }
 

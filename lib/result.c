@@ -41,6 +41,38 @@ void skpi_result_free(skpi_result *rs)
 	free(rs);
 }
 
+skpi_result *skpi_result_copy(const skpi_result *rs)
+{
+	skpi_result *c;
+
+	if (!rs || !(c = skpi_result_new(rs->title)))
+		return NULL;
+	for (size_t j = 0; j < rs->ncols; j++)
+		if (skpi_result_add_col(c, rs->cols[j].name, rs->cols[j].type, rs->cols[j].unit,
+					rs->cols[j].decimals) < 0)
+			goto fail;
+	for (size_t r = 0; r < rs->nrows; r++) {
+		long row = skpi_result_add_row(c);
+
+		if (row < 0)
+			goto fail;
+		for (size_t j = 0; j < rs->ncols; j++) {
+			const skpi_value *v = &rs->cells[r * rs->ncols + j];
+			skpi_value *w = &c->cells[(size_t)row * c->ncols + j];
+
+			w->is_null = v->is_null;
+			w->i = v->i;
+			w->r = v->r;
+			if (v->s && !(w->s = strdup(v->s)))
+				goto fail;
+		}
+	}
+	return c;
+fail:
+	skpi_result_free(c);
+	return NULL;
+}
+
 int skpi_result_add_col(skpi_result *rs, const char *name, skpi_type type, skpi_unit unit,
 			int decimals)
 {

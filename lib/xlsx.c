@@ -740,6 +740,7 @@ static void query_init(kpi_query *q, const xlsx_report_opts *o, const skpi_perio
 	q->dims[0] = dim;
 	q->as_of = o->as_of;
 	q->config = o->config;
+	q->cache = o->cache;
 }
 
 /* Copy row sr of src into a new row of dst (same column types, in order). */
@@ -1692,6 +1693,7 @@ static skpi_err report_compute(sqlite3 *db, const xlsx_report_opts *o, struct re
 		rq.by_team = 0;
 		rq.as_of = o->as_of;
 		rq.config = o->config;
+		rq.cache = o->cache;
 		skpi_diag_clear(&r->rank_error);
 		e = rank_run(db, &rq, &r->board, &r->rank_error);
 		/* a ranking the settings do not allow (an SLA weight without SLA rules) or with
@@ -1726,12 +1728,21 @@ skpi_err xlsx_report_write(sqlite3 *db, const xlsx_report_opts *o, const char *p
 	xlsx_book *b = NULL;
 	skpi_tz *tz = NULL;
 	xlsx_props props;
+	xlsx_report_opts own;
+	kpi_cache *own_cache = NULL;
 	char zone[128], as_of[20], title[128], subject[160], heading[160];
 	skpi_err e;
 
 	memset(&r, 0, sizeof r);
 	if (!db || !o || !path)
 		return skpi_diag_set(d, SKPI_ERR_INTERNAL, NULL, 0, "xlsx_report_write: missing argument");
+	/* the ranking asks again for figures of the other sheets: computed once (without a
+	 * cache of its own, the workbook is simply computed without one) */
+	if (!o->cache) {
+		own = *o;
+		own.cache = own_cache = kpi_cache_new();
+		o = &own;
+	}
 	e = store_timezone(db, zone, sizeof zone, d);
 	if (!e)
 		e = skpi_tz_load(zone, NULL, &tz, d);
@@ -1791,5 +1802,6 @@ out:
 		xlsx_book_discard(b);
 	report_data_release(&r);
 	skpi_tz_free(tz);
+	kpi_cache_free(own_cache);
 	return e;
 }

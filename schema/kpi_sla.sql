@@ -24,8 +24,9 @@
 --   meeting or breaching it); `sla_res_pct` likewise for resolution.
 --
 -- How it runs (lib/kpi.c): sla_setup creates the temporary tables, the rules of the
--- config are inserted with sla_rule_insert, then sla_pauses and sla_outcomes fill in one
--- row per ticket of the period, which kpi_sla and kpi_sla_rules count.  After a run an
+-- config are inserted with sla_rule_insert, sla_matches finds the rule of each combination
+-- of priority, channel and category in the period, then sla_pauses and sla_outcomes fill
+-- in one row per ticket of the period, which kpi_sla and kpi_sla_rules count.  After a run an
 -- analyst can read every ticket's outcome in temp.sla_outcome.
 --
 -- Parameters: :from, :to, :dim1, :dim2 as in kpi_tickets.sql, and
@@ -65,7 +66,16 @@ CREATE TEMP TABLE IF NOT EXISTS sla_outcome (
     res_outcome   TEXT,
     history_rows  INTEGER
 );
+CREATE TEMP TABLE IF NOT EXISTS sla_match (
+    priority     TEXT,                -- a combination of the period's tickets, as exported
+    channel      TEXT,
+    category     TEXT,
+    frt_rule     INTEGER,             -- sla_rule.seq of its first-response rule, NULL: none
+    res_rule     INTEGER,
+    UNIQUE (priority, channel, category)
+);
 DELETE FROM temp.sla_rule;
+DELETE FROM temp.sla_match;
 DELETE FROM temp.sla_pause;
 DELETE FROM temp.sla_outcome;
 
@@ -75,6 +85,27 @@ INSERT INTO temp.sla_rule (seq, name, priority, channel, category, frt_s, frt_bu
 VALUES (:seq, :name, :priority, :channel, :category, :frt_s, :frt_business, :frt_text,
         :res_s, :res_business, :res_text);
 
+-- name: sla_matches
+-- The rule of each combination of priority, channel and category that the period's
+-- tickets have, for each target: the first rule in file order whose conditions hold.
+-- Found once per combination (a few dozen) instead of once per ticket.
+INSERT INTO temp.sla_match (priority, channel, category, frt_rule, res_rule)
+SELECT
+    c.priority, c.channel, c.category,
+    (SELECT min(r.seq) FROM temp.sla_rule AS r
+     WHERE r.frt_s IS NOT NULL
+       AND (r.priority IS NULL OR instr(r.priority, ',' || lower(c.priority) || ',') > 0)
+       AND (r.channel IS NULL OR instr(r.channel, ',' || lower(c.channel) || ',') > 0)
+       AND (r.category IS NULL OR instr(r.category, ',' || lower(c.category) || ',') > 0)),
+    (SELECT min(r.seq) FROM temp.sla_rule AS r
+     WHERE r.res_s IS NOT NULL
+       AND (r.priority IS NULL OR instr(r.priority, ',' || lower(c.priority) || ',') > 0)
+       AND (r.channel IS NULL OR instr(r.channel, ',' || lower(c.channel) || ',') > 0)
+       AND (r.category IS NULL OR instr(r.category, ',' || lower(c.category) || ',') > 0))
+FROM (SELECT DISTINCT priority, channel, category
+      FROM tickets
+      WHERE created_at >= :from AND created_at < :to) AS c;
+
 -- name: sla_pauses
 -- Each status change starts an interval that lasts until the next change of the same
 -- ticket (in time order; changes in the same second in the order of the exports) or until
@@ -82,6 +113,12 @@ VALUES (:seq, :name, :priority, :channel, :category, :frt_s, :frt_business, :frt
 -- before the first known change is not paused.  Changes without a time cannot be placed
 -- and are left out: the status before them is taken to last until the next change with
 -- a time.
+-- The next change is found by the history's primary key (a ticket has a few changes):
+-- the earliest time among the changes that come after this one in that order.  This is
+-- lead() OVER (PARTITION BY ticket_id ORDER BY changed_ts, ingest_id, source_line),
+-- written so: as a window, SQLite sorted every change of the period and emptied a
+-- partition buffer per ticket, 1.5 billion instructions for a month of 94,000 tickets
+-- (docs/metrics.md, "Indexes and query plans").
 INSERT INTO temp.sla_pause (ticket_id, history_rows, paused_s, paused_bh_s)
 SELECT
     iv.ticket_id,
@@ -93,9 +130,10 @@ FROM (
         h.ticket_id,
         instr(:pause_statuses, ',' || h.new_status || ',') > 0 AS pausing,
         max(h.changed_ts, t.created_ts) AS lo,
-        min(coalesce(lead(h.changed_ts) OVER (PARTITION BY h.ticket_id
-                                              ORDER BY h.changed_ts, h.ingest_id,
-                                                       h.source_line),
+        min(coalesce((SELECT min(n.changed_ts) FROM ticket_status_history AS n
+                      WHERE n.ticket_id = h.ticket_id AND n.changed_ts IS NOT NULL
+                        AND (n.changed_ts, n.ingest_id, n.source_line)
+                            > (h.changed_ts, h.ingest_id, h.source_line)),
                      t.stop_ts),
             t.stop_ts) AS hi
     FROM (SELECT ticket_id, created_ts,
@@ -193,19 +231,12 @@ FROM (
             END AS res_stop_ts,
             t.status IN ('resolved', 'closed')
                 AND coalesce(coalesce(t.resolved_ts, t.closed_ts) < t.created_ts, 1) AS res_bad,
-            (SELECT r.seq FROM temp.sla_rule AS r
-             WHERE r.frt_s IS NOT NULL
-               AND (r.priority IS NULL OR instr(r.priority, ',' || lower(t.priority) || ',') > 0)
-               AND (r.channel IS NULL OR instr(r.channel, ',' || lower(t.channel) || ',') > 0)
-               AND (r.category IS NULL OR instr(r.category, ',' || lower(t.category) || ',') > 0)
-             ORDER BY r.seq LIMIT 1) AS frt_rule,
-            (SELECT r.seq FROM temp.sla_rule AS r
-             WHERE r.res_s IS NOT NULL
-               AND (r.priority IS NULL OR instr(r.priority, ',' || lower(t.priority) || ',') > 0)
-               AND (r.channel IS NULL OR instr(r.channel, ',' || lower(t.channel) || ',') > 0)
-               AND (r.category IS NULL OR instr(r.category, ',' || lower(t.category) || ',') > 0)
-             ORDER BY r.seq LIMIT 1) AS res_rule
+            sm.frt_rule,
+            sm.res_rule
         FROM tickets AS t
+        LEFT JOIN temp.sla_match AS sm
+               ON sm.priority IS t.priority AND sm.channel IS t.channel
+              AND sm.category IS t.category
         WHERE t.created_at >= :from AND t.created_at < :to
     ) AS m
     LEFT JOIN temp.sla_rule AS f ON f.seq = m.frt_rule

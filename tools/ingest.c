@@ -8,7 +8,7 @@
 
 static const char usage[] =
 	"usage: supportkpi ingest --kind tickets|surveys|assessments [--db FILE] [--map FILE]\n"
-	"                         [--quiet] [--rejects FILE] FILE...\n";
+	"                         [--quiet] [--rejects FILE] [--verbose] FILE...\n";
 
 static const char help[] =
 	"Load helpdesk exports (CSV) into the database, one transaction per file: a file is\n"
@@ -23,6 +23,7 @@ static const char help[] =
 	"  --quiet         no summary, only errors\n"
 	"  --rejects FILE  where rows that cannot be loaded go (one input file only);\n"
 	"                  default: beside the input, NAME.rejects.csv\n"
+	"  -v, --verbose   after each file, the seconds each phase took (also with --quiet)\n"
 	"  -h, --help      show this help\n"
 	"\n"
 	"Rows without a key or a valid created_at/submitted_at, or with the wrong number of\n"
@@ -46,6 +47,15 @@ static void summary(const char *prog, const char *path, const ingest_stats *s)
 			prog, path, (long long)s->previous_id, s->previous_at);
 }
 
+/* -v: one line of phase timings (ingest.h, ingest_stats); the reader thread's seconds
+ * overlap the writer's */
+static void timings(const char *prog, const char *path, const ingest_stats *s)
+{
+	fprintf(stderr, "%s: '%s': seconds: hash %.2f, read %.2f (reader thread, busy), rows %.2f "
+		"(SQLite), waiting for rows %.2f, indexes %.2f, commit %.2f\n", prog, path, s->t_hash,
+		s->t_read, s->t_rows, s->t_wait, s->t_index, s->t_commit);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -55,23 +65,25 @@ int main(int argc, char **argv)
 		{ "map", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "rejects", required_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *prog = "supportkpi ingest", *db_opt = NULL, *kind = NULL;
 	ingest_opts o;
 	sqlite3 *db = NULL;
 	skpi_tz *tz = NULL;
-	int c, rc = 0, quiet = 0, warn = 0;
+	int c, rc = 0, quiet = 0, verbose = 0, warn = 0;
 
 	memset(&o, 0, sizeof o);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hv", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_opt = optarg; break;
 		case 'k': kind = optarg; break;
 		case 'm': o.map_path = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'r': o.rejects_path = optarg; break;
+		case 'v': verbose = 1; break;
 		case 'h': return cli_help(prog, usage, help);
 		default: return cli_bad_option(prog, usage, c, argv);
 		}
@@ -112,6 +124,8 @@ int main(int argc, char **argv)
 		cli_progress_done(&p);
 		if (!quiet)
 			summary(prog, argv[i], &st);
+		if (verbose)
+			timings(prog, argv[i], &st);
 		if (st.rejected && st.rejected == st.read) {
 			/* nothing loaded: bad input data (65), not a warning; most often the mapping */
 			fprintf(stderr, "%s: '%s': every row was rejected, nothing was loaded; the first: %s\n",

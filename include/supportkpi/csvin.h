@@ -50,6 +50,10 @@ typedef struct csvin {
 	size_t utf8_carry_len;
 	char iconv_carry[8];   /* an incomplete multibyte sequence before conversion */
 	size_t iconv_carry_len;
+	unsigned char head[8]; /* the file's first bytes, held back while they could still be a
+	                        * binary format's signature (see csvin.c) */
+	size_t head_len;
+	int head_done;         /* the head is decided (and was passed on) */
 	/* the row being built */
 	char *buf;             /* field bytes, each NUL-terminated */
 	size_t buf_len, buf_cap;

@@ -2,7 +2,12 @@
  * upsert (one transaction per file), keep status history and data-quality notes, write the
  * rows that cannot be placed to a rejects CSV, and record the ingest.
  *
- * Counts always add up: read = inserted + updated + unchanged + rejected. */
+ * Counts always add up: read = inserted + updated + unchanged + rejected.
+ *
+ * Threads: ingest_file reads, parses and maps the rows on a second thread of its own
+ * (pthreads), joined before it returns, while the calling thread writes them to SQLite.
+ * The connection is used by the calling thread only; the options (and the zone they point
+ * to) are read by both threads and must not change during the call. */
 #ifndef SUPPORTKPI_INGEST_H
 #define SUPPORTKPI_INGEST_H
 
@@ -19,7 +24,8 @@ typedef struct ingest_opts {
 	const char *map_path;      /* a mapping file, or NULL */
 	const char *rejects_path;  /* NULL: beside the input, NAME.rejects.csv */
 	const skpi_tz *tz;         /* the database's zone (borrowed) */
-	/* called now and then with the bytes read so far and the file size (may be NULL) */
+	/* called now and then with the bytes read so far and the file size (may be NULL);
+	 * always on the calling thread, never on the reader thread */
 	void (*progress)(void *ctx, unsigned long long done, unsigned long long total);
 	void *progress_ctx;
 } ingest_opts;
@@ -36,6 +42,15 @@ typedef struct ingest_stats {
 	char previous_at[32];       /* when it finished (UTC), if previous_id */
 	char rejects_path[1024];    /* written when rejected > 0 (mode 0600: it holds whole rows) */
 	char first_reject[512];     /* "line N: reason" of the first rejected row, or "" */
+	/* where the time went, in seconds (elapsed, not CPU); the reader's and the writer's
+	 * overlap, as the two threads run at once */
+	double t_hash;              /* the first pass: SHA-256 of the file, to find a repeat */
+	double t_read;              /* reader thread, busy: reading, parsing, mapping, rejects */
+	double t_rows;              /* calling thread: the rows into SQLite (upsert, history,
+				     * notes, credit) */
+	double t_wait;              /* calling thread: waiting for the reader's rows */
+	double t_index;             /* building the indexes set aside for a first load */
+	double t_commit;            /* COMMIT: writing and syncing the database */
 } ingest_stats;
 
 /* Ingest one file.  On error nothing of the file is in the database, no rejects file is

@@ -53,6 +53,17 @@ const char *kpi_dim_name(kpi_dim dim);
  * *ndims is 0 for "all".  SKPI_ERR_USAGE for an unknown, repeated or third dimension. */
 skpi_err kpi_dims_parse(const char *spec, kpi_dim dims[2], int *ndims, skpi_diag *d);
 
+/* Results of kpi_run kept for reuse by one run of a program that asks for the same
+ * figures more than once (the monthly report: its CSV extracts, the ranking, the charts
+ * and the workbook each need the month, the 12-month trend, ...).  A result is reused for
+ * the same connection, period, dimensions, as_of and config (the same object): the
+ * database must not change while a cache is in use.  Not thread-safe. */
+typedef struct kpi_cache kpi_cache;
+
+/* NULL when out of memory. */
+kpi_cache *kpi_cache_new(void);
+void kpi_cache_free(kpi_cache *c);
+
 typedef struct kpi_query {
 	skpi_period period;
 	int ndims;               /* 0: one row for the whole period */
@@ -60,6 +71,7 @@ typedef struct kpi_query {
 	int64_t as_of;           /* Unix seconds: when still-open tickets are judged (SLA) */
 	const skpi_config *config; /* SLA rules and calendar; NULL: none (SLA and business-hour
 				    * figures are then undefined) */
+	kpi_cache *cache;        /* NULL: compute every time; else see kpi_cache (borrowed) */
 } kpi_query;
 
 /* Register on db the SQL functions the KPI queries use:
@@ -84,11 +96,17 @@ skpi_err kpi_check_timezone(sqlite3 *db, const skpi_config *cfg, skpi_diag *d);
 /* Compute the KPIs of q into a new result set (*out, caller frees with skpi_result_free).
  * Checks the time zone as kpi_check_timezone does.  Leaves the per-ticket SLA outcomes in
  * the connection's temp.sla_outcome (see schema/kpi_sla.sql; empty when the config has no
- * rules).  The caller gives the config's calendar the database's zone first
+ * rules) -- except when the result is a copy from q->cache: then call kpi_sla_outcomes
+ * before reading them.  The caller gives the config's calendar the database's zone first
  * (config_check_timezone with the zone of store_timezone, as `supportkpi kpi` does):
  * business time is counted in the calendar's zone.  All the families are read in one
  * transaction (opened here when the connection has none), so they see the same data. */
 skpi_err kpi_run(sqlite3 *db, const kpi_query *q, skpi_result **out, skpi_diag *d);
+
+/* Make temp.sla_outcome hold the per-ticket SLA outcomes of q, as kpi_run(db, q) leaves
+ * them: nothing to do without q->cache (kpi_run computed them) or when they are there
+ * already; else they are computed (the costly half of kpi_run with SLA rules). */
+skpi_err kpi_sla_outcomes(sqlite3 *db, const kpi_query *q, skpi_diag *d);
 
 /* SLA compliance per rule and target for q's period (dimensions ignored):
  *   rule TEXT, target TEXT (first_response | resolution), goal TEXT ("30 business

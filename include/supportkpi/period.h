@@ -37,7 +37,8 @@ typedef struct skpi_period {
 	int64_t to_day;      /* first day after the period */
 	char from[11];       /* from_day as "YYYY-MM-DD" (included) */
 	char to[11];         /* to_day as "YYYY-MM-DD" (excluded) */
-	char label[32];      /* "2026-10", "2026-Q3", "2026", "2026-09-01..2026-09-15" */
+	char label[32];      /* "2026-10", "2026-Q3", "2026", "2026-09-01..2026-09-14" (the days
+	                      * included: --from 2026-09-01 --to 2026-09-15), "2026-09-01" */
 } skpi_period;
 
 /* Parse spec (see above) into *p.  today is the local day that "this-"/"last-" refer to.

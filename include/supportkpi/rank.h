@@ -40,6 +40,7 @@
 
 #include "supportkpi/config.h"
 #include "supportkpi/err.h"
+#include "supportkpi/kpi.h"
 #include "supportkpi/period.h"
 #include "supportkpi/result.h"
 
@@ -186,6 +187,7 @@ typedef struct rank_query {
 	int by_team;               /* 0: agents, 1: teams */
 	int64_t as_of;             /* as kpi_query.as_of */
 	const skpi_config *config; /* NULL: defaults, no SLA rules, no calendar */
+	kpi_cache *cache;          /* as kpi_query.cache: NULL, or borrowed */
 } rank_query;
 
 typedef struct rank_board {

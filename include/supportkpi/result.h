@@ -55,6 +55,10 @@ typedef struct skpi_result {
 skpi_result *skpi_result_new(const char *title);
 void skpi_result_free(skpi_result *rs);
 
+/* A deep copy of rs (title, columns, rows); NULL when out of memory or rs is NULL.  Caller
+ * frees with skpi_result_free. */
+skpi_result *skpi_result_copy(const skpi_result *rs);
+
 /* Add a column (only before the first row).  Returns its index, or -1 (out of memory, or
  * rows already added). */
 int skpi_result_add_col(skpi_result *rs, const char *name, skpi_type type, skpi_unit unit,

@@ -43,6 +43,7 @@
 
 #include "supportkpi/config.h"
 #include "supportkpi/err.h"
+#include "supportkpi/kpi.h"
 #include "supportkpi/period.h"
 #include "supportkpi/result.h"
 
@@ -91,6 +92,9 @@ typedef struct xlsx_report_opts {
 	const char *const *images;     /* PNG files to show on Summary (the plot module's
 					* charts), nimages of them; borrowed */
 	size_t nimages;
+	kpi_cache *cache;              /* results of kpi_run to share with the caller's other
+					* outputs (kpi.h), borrowed; NULL: the workbook uses one
+					* of its own */
 	skpi_diag *warning;            /* may be NULL; else cleared, and filled when a part of
 					* the workbook had to be left out: the ranking, when
 					* [ranking] does not allow one for this data (an SLA

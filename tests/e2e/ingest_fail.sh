@@ -85,7 +85,14 @@ fails65 "a quote inside an unquoted field" stray.csv " line 3" ": a quote inside
 printf 'ticket_id,created_at\nB1,2026-10-01 00:00\nB2,caf\351\n' >latin1.csv
 fails65 "Latin-1 bytes in a UTF-8 file" latin1.csv " line 3" ": the text is not valid UTF-8"
 printf '\211PNG\r\n\032\n\000\000\000\rIHDR' >image.csv
-fails65 "a PNG named .csv" image.csv " line 1" ": the text is not valid UTF-8"
+fails65 "a PNG named .csv" image.csv "" ": this is a PNG image, not a CSV file"
+# the workbook itself instead of its CSV export: named, with what to do instead
+"$PY" -c 'import zipfile
+with zipfile.ZipFile("export.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", "<?xml version=\"1.0\"?><Types/>")
+    z.writestr("xl/worksheets/sheet1.xml", "<worksheet>" + "<row/>" * 500 + "</worksheet>")'
+fails65 "an Excel workbook" export.xlsx "" ": this is a ZIP archive: an Excel workbook (.xlsx) or an OpenDocument file (.ods), not a CSV file"
+says "ingest_fail: ... and how to get a CSV" "hint: export the data as CSV from the helpdesk, or open the file in a spreadsheet and save it as \"CSV UTF-8 (comma delimited)\""
 printf 'ticket_id,ticket_id,created_at\n1,2,2026-10-01 00:00\n' >twice.csv
 fails65 "a column twice in the header" twice.csv " line 1" ": the header has the column 'ticket_id' twice"
 nothing_loaded "ingest_fail: nothing loaded from bad files"

@@ -171,6 +171,29 @@ static void feeds(const char *file, int line, const char *enc, char delim, const
 #define FEEDS(in, rows, err, line) feeds(__FILE__, __LINE__, NULL, ',', LIT(in), rows, err, line)
 #define FEEDS_ENC(enc, in, rows, err, line) feeds(__FILE__, __LINE__, enc, ',', LIT(in), rows, err, line)
 
+/* A workbook, a compressed file or a PDF saved instead of the CSV export is named as what
+ * it is, before any of it reaches the parser (no row is delivered), wherever the chunks cut
+ * its first bytes.  The inputs are the formats' real signatures followed by the bytes a
+ * file of that kind goes on with. */
+TEST(binary_formats_are_named)
+{
+	/* .xlsx: a ZIP local file header (PK 03 04, version 20, flags 0) */
+	FEEDS("PK\x03\x04\x14\x00\x00\x00\x08\x00[Content_Types].xml\n\x8d\x91", "", SKPI_ERR_CSV, 0);
+	/* .xls: the OLE2 compound file signature */
+	FEEDS("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00\n", "", SKPI_ERR_CSV, 0);
+	/* gzip: 1F 8B, method 8 (deflate) */
+	FEEDS("\x1F\x8B\x08\x00\n", "", SKPI_ERR_CSV, 0);
+	FEEDS("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n", "", SKPI_ERR_CSV, 0);
+	FEEDS("\x89PNG\r\n\x1A\n\x00\x00\x00\rIHDR", "", SKPI_ERR_CSV, 0);
+	FEEDS("\xFF\xD8\xFF\xE0\x00\x10JFIF", "", SKPI_ERR_CSV, 0);
+	/* text that merely starts with the same letters is text */
+	FEEDS("PK,id\n1,2\n", "L1-1 n2:<PK>|<id>\nL2-2 n2:<1>|<2>\n", SKPI_OK, 0);
+	FEEDS("PK\n", "L1-1 n1:<PK>\n", SKPI_OK, 0);
+	FEEDS("%PDF\n", "L1-1 n1:<%PDF>\n", SKPI_OK, 0);
+	/* the signature is looked for at the start only */
+	FEEDS("id\nPK\x03\x04\n", "L1-1 n1:<id>\nL2-2 n1:<PK\x03\x04>\n", SKPI_OK, 0);
+}
+
 TEST(plain_rows_and_crlf)
 {
 	FEEDS("id,name\n1,Alice\n2,Bob\n",
@@ -456,5 +479,6 @@ int main(void)
 	RUN(field_count_limit);
 	RUN(a_never_closed_quote_stops_at_the_field_limit);
 	RUN(read_stream);
+	RUN(binary_formats_are_named);
 	return unit_done();
 }

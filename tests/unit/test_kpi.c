@@ -798,6 +798,118 @@ TEST(sla_outcomes_and_compliance)
 	store_close(db);
 }
 
+/* Changes in the same second are taken in the order of the exports: by ingest, then by
+ * line.  Complaint (resolution 30 days, calendar time): created Mon 10-05 09:00, resolved
+ * 15:00.  At 10:00:00 the ticket went pending and back to open on the next line: paused 0.
+ * At 12:00:00 an earlier ingest (2, line 9) set it open and a later one (3, line 2)
+ * pending: pending from 12:00 to the resolution at 15:00, 3 h = 10800 s paused, 6 h - 3 h
+ * = 10800 s elapsed.  Taking the 10:00 pair the other way round would add 2 h of pause
+ * (to 12:00); taking the 12:00 pair by line alone would leave it open: 0 h. */
+TEST(sla_pause_same_second_in_export_order)
+{
+	sqlite3 *db = open_db();
+	skpi_config *cfg = load_config(sla_config);
+	skpi_result *rs = NULL;
+	kpi_query q;
+
+	if (!cfg || !db)
+		return;
+	exec(db, "INSERT INTO tickets (ticket_id, created_at, created_ts, first_response_ts,"
+		 " resolved_ts, status, priority, category, ingest_id, source_line) VALUES"
+		 " ('Q1', '2026-10-05 09:00:00', 1791190800, 1791191400, 1791212400, 'resolved',"
+		 "  'normal', 'complaint', 3, 3);"
+		 "INSERT INTO ticket_status_history (ticket_id, changed_at, changed_ts, old_status,"
+		 " new_status, ingest_id, source_line) VALUES"
+		 " ('Q1', '2026-10-05 09:00:00', 1791190800, NULL, 'open', 1, 2),"
+		 " ('Q1', '2026-10-05 10:00:00', 1791194400, 'open', 'pending', 1, 3),"
+		 " ('Q1', '2026-10-05 10:00:00', 1791194400, 'pending', 'open', 1, 4),"
+		 " ('Q1', '2026-10-05 12:00:00', 1791201600, 'open', 'pending', 3, 2),"
+		 " ('Q1', '2026-10-05 12:00:00', 1791201600, 'pending', 'open', 2, 9),"
+		 " ('Q1', '2026-10-05 15:00:00', 1791212400, 'pending', 'resolved', 3, 3);");
+	month_query(&q, "2026-10");
+	q.config = cfg;
+	q.as_of = AS_OF;
+	CHECK_INT(kpi_run(db, &q, &rs, NULL), SKPI_OK);
+	CHECK_OUTCOME(db, "Q1", "res_rule", "2");
+	CHECK_OUTCOME(db, "Q1", "res_paused_s", "10800");
+	CHECK_OUTCOME(db, "Q1", "res_elapsed_s", "10800");
+	CHECK_OUTCOME(db, "Q1", "res_outcome", "met");
+	CHECK_OUTCOME(db, "Q1", "history_rows", "6");
+	skpi_result_free(rs);
+	config_free(cfg);
+	store_close(db);
+}
+
+/* kpi_cache: the same query is answered from the cache (shown by changing the database
+ * in between, which the cache's contract forbids: the stale answer proves the hit), a
+ * different one is computed; temp.sla_outcome is refilled by kpi_sla_outcomes only when
+ * it does not hold the query's outcomes, including after kpi_sla_rules rewrote it. */
+TEST(cache_answers_the_same_query_once)
+{
+	sqlite3 *db = sla_db();
+	skpi_config *cfg = load_config(sla_config);
+	kpi_cache *c = kpi_cache_new();
+	skpi_result *rs = NULL;
+	kpi_query q, sep;
+	long r;
+
+	CHECK(c != NULL);
+	if (!cfg || !db || !c)
+		goto out;
+	month_query(&q, "2026-10");
+	q.config = cfg;
+	q.as_of = AS_OF;
+	q.ndims = 1;
+	q.dims[0] = KPI_DIM_PRIORITY;
+	q.cache = c;
+	/* the fixture: U1-U4 urgent, C1 C2 N1-N3 normal, all created in October */
+	CHECK_INT(kpi_run(db, &q, &rs, NULL), SKPI_OK);
+	if (rs && (r = find_row(rs, "urgent")) >= 0)
+		CHECK_CELL_INT(rs, r, "tickets", 4);
+	skpi_result_free(rs);
+	rs = NULL;
+	exec(db, "INSERT INTO tickets (ticket_id, created_at, created_ts, status, priority, ingest_id,"
+		 " source_line) VALUES ('X1', '2026-10-20 10:00:00', 1792490400, 'open', 'urgent', 1, 99);");
+	CHECK_INT(kpi_run(db, &q, &rs, NULL), SKPI_OK); /* from the cache: still 4 */
+	if (rs && (r = find_row(rs, "urgent")) >= 0)
+		CHECK_CELL_INT(rs, r, "tickets", 4);
+	skpi_result_free(rs);
+	rs = NULL;
+	q.cache = NULL;                                  /* computed: 5 */
+	CHECK_INT(kpi_run(db, &q, &rs, NULL), SKPI_OK);
+	if (rs && (r = find_row(rs, "urgent")) >= 0)
+		CHECK_CELL_INT(rs, r, "tickets", 5);
+	skpi_result_free(rs);
+	rs = NULL;
+	q.cache = c;
+
+	/* another period (September, no tickets) empties temp.sla_outcome; October again comes
+	 * from the cache and leaves it empty, until kpi_sla_outcomes fills it */
+	sep = q;
+	CHECK_INT(period_parse("2026-09", 0, &sep.period, NULL), SKPI_OK);
+	CHECK_INT(kpi_run(db, &sep, &rs, NULL), SKPI_OK);
+	skpi_result_free(rs);
+	rs = NULL;
+	CHECK_INT(kpi_run(db, &q, &rs, NULL), SKPI_OK);
+	skpi_result_free(rs);
+	rs = NULL;
+	CHECK_OUTCOME(db, "U1", "frt_outcome", "?");
+	CHECK_INT(kpi_sla_outcomes(db, &q, NULL), SKPI_OK);
+	CHECK_OUTCOME(db, "U1", "frt_outcome", "met");
+	CHECK_OUTCOME(db, "U1", "g1", "urgent");
+	/* kpi_sla_rules computes the outcomes without dimensions (g1 'all') */
+	CHECK_INT(kpi_sla_rules(db, &q, &rs, NULL), SKPI_OK);
+	skpi_result_free(rs);
+	rs = NULL;
+	CHECK_OUTCOME(db, "U1", "g1", "all");
+	CHECK_INT(kpi_sla_outcomes(db, &q, NULL), SKPI_OK);
+	CHECK_OUTCOME(db, "U1", "g1", "urgent");
+out:
+	kpi_cache_free(c);
+	config_free(cfg);
+	store_close(db);
+}
+
 TEST(sla_pause_in_business_time)
 {
 	sqlite3 *db = open_db();
@@ -1009,6 +1121,8 @@ int main(void)
 	RUN(default_as_of_is_the_latest_ingest);
 	RUN(sla_outcomes_and_compliance);
 	RUN(sla_pause_in_business_time);
+	RUN(cache_answers_the_same_query_once);
+	RUN(sla_pause_same_second_in_export_order);
 	RUN(sla_rules_report);
 	RUN(quality_counts);
 	RUN(timezone_must_be_the_databases);

@@ -115,9 +115,13 @@ TEST(from_to_is_half_open)
 	CHECK_STR(p.from, "2026-09-01");
 	CHECK_STR(p.to, "2026-09-15");
 	CHECK_INT(p.to_day - p.from_day, 14);
-	CHECK_STR(p.label, "2026-09-01..2026-09-15");
+	/* the label names the days included: the 1st to the 14th */
+	CHECK_STR(p.label, "2026-09-01..2026-09-14");
 	CHECK_INT(period_from_to("2026-12-31", "2027-01-01", &p, NULL), SKPI_OK);
 	CHECK_INT(p.to_day - p.from_day, 1);
+	CHECK_STR(p.label, "2026-12-31"); /* one day */
+	CHECK_INT(period_from_to("2026-02-27", "2026-03-01", &p, NULL), SKPI_OK);
+	CHECK_STR(p.label, "2026-02-27..2026-02-28"); /* across a month end, not a leap year */
 	skpi_diag_clear(&d);
 	CHECK_INT(period_from_to("2026-09-15", "2026-09-15", &p, &d), SKPI_ERR_USAGE);
 	CHECK(strstr(d.msg, "is not after") != NULL);
