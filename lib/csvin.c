@@ -41,6 +41,7 @@ skpi_err csvin_init(csvin *r, const char *name, const char *encoding, char delim
 	r->ctx = ctx;
 	r->line = 1;
 	r->row_start = 1;
+	r->map_hint = "pass it with --map";
 	return SKPI_OK;
 nomem:
 	csvin_release(r);
@@ -308,7 +309,7 @@ static skpi_err encoding_error(csvin *r, const char *ok, size_t ok_len)
 		      r->cd == NO_ICONV ? "UTF-8" : "in the declared encoding");
 	if (r->cd == NO_ICONV)
 		skpi_diag_hint(r->diag, "declare the file's encoding in a mapping file ([file] encoding = "
-			       "GB18030, ISO-8859-1, ...) and pass it with --map");
+			       "GB18030, ISO-8859-1, ...) and %s", r->map_hint);
 	else
 		skpi_diag_hint(r->diag, "check the mapping file's encoding setting");
 	fail(r, SKPI_ERR_ENCODING);

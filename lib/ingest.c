@@ -1616,6 +1616,8 @@ skpi_err ingest_file(sqlite3 *db, const ingest_opts *o, ingest_stats *st, skpi_d
 		goto out;
 	}
 	csv_ready = 1;
+	if (o->map_hint)
+		rd.csv.map_hint = rd.map.map_hint = o->map_hint;
 	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		e = db_fail(&g, rc, "starting the transaction", d);

@@ -648,6 +648,13 @@ static const char *const kind_keys[REPORT_NKINDS][2] = {
 	{ "assessments_files", "assessments_map" },
 };
 
+/* how a mapping file is given to report, for ingest's hints (ingest_opts.map_hint) */
+static const char *const map_hints[REPORT_NKINDS] = {
+	"name it in the config ([report] tickets_map)",
+	"name it in the config ([report] surveys_map)",
+	"name it in the config ([report] assessments_map)",
+};
+
 void report_settings_release(report_settings *s)
 {
 	free(s->db);
@@ -1103,6 +1110,7 @@ static skpi_err ingest_one(struct run *r, report_file *f, skpi_diag *d)
 	io.map_path = r->s->maps[f->kind];
 	io.rejects_path = rej;
 	io.tz = r->tz;
+	io.map_hint = map_hints[f->kind];
 	say(r, REPORT_INFO, "ingesting '%s' as %s", f->name, kind);
 	e = ingest_file(r->db, &io, &f->st, &f->diag);
 	free(rej);

@@ -134,6 +134,7 @@ skpi_err rowmap_init(rowmap *m, skpi_kind kind)
 	m->kind = kind;
 	m->cols = rowmap_columns(kind, &m->ncols);
 	m->delim = ',';
+	m->map_hint = "pass it with --map";
 	for (size_t i = 0; i < ROWMAP_MAX_COLS; i++)
 		m->index[i] = -1;
 	for (size_t i = 0; i < sizeof default_vocab / sizeof default_vocab[0]; i++)
@@ -370,8 +371,9 @@ skpi_err rowmap_bind(rowmap *m, const csvin_row *h, const char *file, skpi_diag 
 				if (m->index[c] >= 0) {
 					skpi_diag_set(d, SKPI_ERR_HEADER, file, h->line,
 						      "the header has the column '%s' twice", want);
-					skpi_diag_hint(d, "rename one of them, or map %s to the right one with --map",
-						       m->cols[c].name);
+					skpi_diag_hint(d, "rename one of them, or map %s to the right one in "
+						       "a mapping file ([columns] %s = ...) and %s",
+						       m->cols[c].name, m->cols[c].name, m->map_hint);
 					return SKPI_ERR_HEADER;
 				}
 				m->index[c] = (int)f;
@@ -389,12 +391,12 @@ skpi_err rowmap_bind(rowmap *m, const csvin_row *h, const char *file, skpi_diag 
 			if (h->nfields == 1 && h->fields[0] && strpbrk(h->fields[0], ";\t|"))
 				skpi_diag_hint(d, "the header is one field, '%.200s': the export is "
 					       "separated by another character; set it in a mapping "
-					       "file ([file] delimiter = semicolon, tab or pipe) and pass "
-					       "it with --map", h->fields[0]);
+					       "file ([file] delimiter = semicolon, tab or pipe) and %s",
+					       h->fields[0], m->map_hint);
 			else
 				skpi_diag_hint(d, "name the export's column in a mapping file ([columns] "
-					       "%s = ...) and pass it with --map; the header has %s",
-					       m->cols[c].name, found);
+					       "%s = ...) and %s; the header has %s",
+					       m->cols[c].name, m->map_hint, found);
 			return SKPI_ERR_HEADER;
 		}
 	}

@@ -54,6 +54,9 @@ typedef struct csvin {
 	                        * binary format's signature (see csvin.c) */
 	size_t head_len;
 	int head_done;         /* the head is decided (and was passed on) */
+	const char *map_hint;  /* ends the hint of an encoding error: "... in a mapping file,
+	                        * and <map_hint>"; csvin_init sets "pass it with --map", the
+	                        * caller may set another (static, not owned) */
 	/* the row being built */
 	char *buf;             /* field bytes, each NUL-terminated */
 	size_t buf_len, buf_cap;

@@ -24,6 +24,9 @@ typedef struct ingest_opts {
 	const char *map_path;      /* a mapping file, or NULL */
 	const char *rejects_path;  /* NULL: beside the input, NAME.rejects.csv */
 	const skpi_tz *tz;         /* the database's zone (borrowed) */
+	const char *map_hint;      /* how the user gives a mapping file, for the hints of
+				    * errors a mapping file would fix ("... in a mapping file,
+				    * and <map_hint>"); NULL: "pass it with --map" (static) */
 	/* called now and then with the bytes read so far and the file size (may be NULL);
 	 * always on the calling thread, never on the reader thread */
 	void (*progress)(void *ctx, unsigned long long done, unsigned long long total);

@@ -59,6 +59,10 @@ typedef struct rowmap {
 	const rowmap_col *cols;
 	size_t ncols;
 	char *map_path;                     /* the mapping file, or NULL (owned) */
+	const char *map_hint;               /* how the user gives a mapping file, ending the
+					     * hints "... in a mapping file, and <map_hint>":
+					     * "pass it with --map" (rowmap_init), or what the
+					     * caller sets (static, not owned) */
 	char *header[ROWMAP_MAX_COLS];      /* header name per column from [columns], or NULL */
 	char *format[ROWMAP_MAX_COLS];      /* timestamp format per column, or NULL */
 	char *default_format;               /* [file] timestamp_format, or NULL: the standard forms */

@@ -436,6 +436,19 @@ else
 	diag_file "$Z/log/report.log"
 fi
 
+# the hints of a file a mapping file would fix name the config key, not ingest's --map
+printf 'ticket_id;created_at\nS1;2026-10-01 10:00\n' >"$Z/inbox/tickets-semi.csv"
+run "$R" --config "$Z/centre.ini" --period 2026-10
+if [ "$rc" -eq 65 ] && [ -f "$Z/inbox/tickets-semi.csv" ] &&
+	grep -q "tickets-semi.csv.*separated by another character; set it in a mapping file (\[file\] delimiter = semicolon, tab or pipe) and name it in the config (\[report\] tickets_map)" "$Z/log/report.log" &&
+	! grep -q -- '--map' "$Z/log/report.log"; then
+	ok "report: a ;-separated export: 65, left in the inbox, the hint names [report] tickets_map"
+else
+	not_ok "report: a ;-separated export: 65, left in the inbox, the hint names [report] tickets_map" "exit $rc"
+	diag_file "$Z/log/report.log"
+fi
+rm -f "$Z/inbox/tickets-semi.csv"
+
 # ---- a name taken in the archive, a name two kinds claim, leftovers of a killed run ----
 Y=$tmp/y
 centre "$Y"
