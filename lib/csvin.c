@@ -261,17 +261,22 @@ static long count_lines(const char *p, size_t n)
 
 /* What is most often saved or attached in place of a helpdesk's CSV export, by its first
  * bytes (none of them can start a CSV file: control bytes, or invalid UTF-8). */
+static const char sheet_hint[] = "export the data as CSV from the helpdesk, or open the file in a "
+				 "spreadsheet and save it as \"CSV UTF-8 (comma delimited)\"";
+static const char export_hint[] = "export the data as CSV from the helpdesk";
 static const struct {
 	const char *magic;
 	size_t len;
 	const char *what;
+	const char *hint;
 } binary_formats[] = {
-	{ "PK\x03\x04", 4, "a ZIP archive: an Excel workbook (.xlsx) or an OpenDocument file (.ods)" },
-	{ "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, "an old-style Excel workbook (.xls)" },
-	{ "\x1F\x8B", 2, "compressed with gzip (.gz)" },
-	{ "%PDF-", 5, "a PDF document" },
-	{ "\x89PNG\r\n\x1A\n", 8, "a PNG image" },
-	{ "\xFF\xD8\xFF", 3, "a JPEG image" },
+	{ "PK\x03\x04", 4, "a ZIP archive: an Excel workbook (.xlsx) or an OpenDocument file (.ods)",
+	  sheet_hint },
+	{ "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, "an old-style Excel workbook (.xls)", sheet_hint },
+	{ "\x1F\x8B", 2, "compressed with gzip (.gz)", "decompress it first (gunzip), then load the CSV inside" },
+	{ "%PDF-", 5, "a PDF document", export_hint },
+	{ "\x89PNG\r\n\x1A\n", 8, "a PNG image", export_hint },
+	{ "\xFF\xD8\xFF", 3, "a JPEG image", export_hint },
 };
 
 /* Whether the head can still become, or already is, a binary format's signature: 0 when
@@ -292,8 +297,7 @@ static int binary_head(csvin *r)
 		}
 		skpi_diag_set(r->diag, SKPI_ERR_CSV, r->name, 0, "this is %s, not a CSV file",
 			      binary_formats[i].what);
-		skpi_diag_hint(r->diag, "export the data as CSV from the helpdesk, or open the file in "
-			       "a spreadsheet and save it as \"CSV UTF-8 (comma delimited)\"");
+		skpi_diag_hint(r->diag, "%s", binary_formats[i].hint);
 		fail(r, SKPI_ERR_CSV);
 		return 2;
 	}

@@ -93,6 +93,10 @@ with zipfile.ZipFile("export.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("xl/worksheets/sheet1.xml", "<worksheet>" + "<row/>" * 500 + "</worksheet>")'
 fails65 "an Excel workbook" export.xlsx "" ": this is a ZIP archive: an Excel workbook (.xlsx) or an OpenDocument file (.ods), not a CSV file"
 says "ingest_fail: ... and how to get a CSV" "hint: export the data as CSV from the helpdesk, or open the file in a spreadsheet and save it as \"CSV UTF-8 (comma delimited)\""
+# a compressed export: named, and told to decompress it
+gzip -c good.csv >good.csv.gz
+fails65 "a gzip file" good.csv.gz "" ": this is compressed with gzip (.gz), not a CSV file"
+says "ingest_fail: ... and to decompress it" "hint: decompress it first (gunzip), then load the CSV inside"
 printf 'ticket_id,ticket_id,created_at\n1,2,2026-10-01 00:00\n' >twice.csv
 fails65 "a column twice in the header" twice.csv " line 1" ": the header has the column 'ticket_id' twice"
 nothing_loaded "ingest_fail: nothing loaded from bad files"
