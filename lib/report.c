@@ -857,6 +857,7 @@ struct run {
 	skpi_period period;
 	int64_t as_of;
 	kpi_cache *cache;   /* the outputs ask for some figures more than once: computed once */
+	char map_sha[REPORT_NKINDS][65]; /* SHA-256 of each kind's mapping file, "" until read */
 };
 
 static void say(struct run *r, report_level level, const char *fmt, ...)
@@ -964,14 +965,14 @@ static skpi_err find_ingested(struct run *r, report_file *f, skpi_diag *d)
 {
 	sqlite3_stmt *st = NULL;
 	const char *map = r->s->maps[f->kind];
-	char map_sha[65] = "";
+	char *map_sha = r->map_sha[f->kind];  /* read once per run, as the config is */
 	skpi_err e = SKPI_OK;
 	int rc;
 
 	f->previous_id = 0;
 	if (!r->db)
 		return SKPI_OK;
-	if (map && skpi_sha256_file(map, map_sha, d) != SKPI_OK)
+	if (map && !map_sha[0] && skpi_sha256_file(map, map_sha, d) != SKPI_OK)
 		return d ? d->code : SKPI_ERR_NOINPUT;
 	rc = sqlite3_prepare_v2(r->db, "SELECT ingest_id, finished_at FROM ingest_log "
 				"WHERE sha256 = ?1 AND kind = ?2 AND map_sha256 IS ?3 "

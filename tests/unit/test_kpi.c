@@ -798,6 +798,30 @@ TEST(sla_outcomes_and_compliance)
 	store_close(db);
 }
 
+/* A fresh database holding rows_sql, the KPIs of October 2026 computed with
+ * sla_config at AS_OF into *rs (NULL on failure); the database, or NULL. */
+static sqlite3 *october_with_sla(const char *rows_sql, skpi_result **rs)
+{
+	sqlite3 *db = open_db();
+	skpi_config *cfg = load_config(sla_config);
+	kpi_query q;
+
+	*rs = NULL;
+	if (!cfg || !db) {
+		config_free(cfg);
+		store_close(db);
+		return NULL;
+	}
+	exec(db, rows_sql);
+	month_query(&q, "2026-10");
+	q.config = cfg;
+	q.as_of = AS_OF;
+	CHECK_INT(kpi_run(db, &q, rs, NULL), SKPI_OK);
+	/* the outcomes stay in temp.sla_outcome; the calendar is not used after the run */
+	config_free(cfg);
+	return db;
+}
+
 /* Changes in the same second are taken in the order of the exports: by ingest, then by
  * line.  Complaint (resolution 30 days, calendar time): created Mon 10-05 09:00, resolved
  * 15:00.  At 10:00:00 the ticket went pending and back to open on the next line: paused 0.
@@ -807,36 +831,29 @@ TEST(sla_outcomes_and_compliance)
  * (to 12:00); taking the 12:00 pair by line alone would leave it open: 0 h. */
 TEST(sla_pause_same_second_in_export_order)
 {
-	sqlite3 *db = open_db();
-	skpi_config *cfg = load_config(sla_config);
-	skpi_result *rs = NULL;
-	kpi_query q;
+	skpi_result *rs;
+	sqlite3 *db = october_with_sla(
+		"INSERT INTO tickets (ticket_id, created_at, created_ts, first_response_ts,"
+		" resolved_ts, status, priority, category, ingest_id, source_line) VALUES"
+		" ('Q1', '2026-10-05 09:00:00', 1791190800, 1791191400, 1791212400, 'resolved',"
+		"  'normal', 'complaint', 3, 3);"
+		"INSERT INTO ticket_status_history (ticket_id, changed_at, changed_ts, old_status,"
+		" new_status, ingest_id, source_line) VALUES"
+		" ('Q1', '2026-10-05 09:00:00', 1791190800, NULL, 'open', 1, 2),"
+		" ('Q1', '2026-10-05 10:00:00', 1791194400, 'open', 'pending', 1, 3),"
+		" ('Q1', '2026-10-05 10:00:00', 1791194400, 'pending', 'open', 1, 4),"
+		" ('Q1', '2026-10-05 12:00:00', 1791201600, 'open', 'pending', 3, 2),"
+		" ('Q1', '2026-10-05 12:00:00', 1791201600, 'pending', 'open', 2, 9),"
+		" ('Q1', '2026-10-05 15:00:00', 1791212400, 'pending', 'resolved', 3, 3);", &rs);
 
-	if (!cfg || !db)
+	if (!db)
 		return;
-	exec(db, "INSERT INTO tickets (ticket_id, created_at, created_ts, first_response_ts,"
-		 " resolved_ts, status, priority, category, ingest_id, source_line) VALUES"
-		 " ('Q1', '2026-10-05 09:00:00', 1791190800, 1791191400, 1791212400, 'resolved',"
-		 "  'normal', 'complaint', 3, 3);"
-		 "INSERT INTO ticket_status_history (ticket_id, changed_at, changed_ts, old_status,"
-		 " new_status, ingest_id, source_line) VALUES"
-		 " ('Q1', '2026-10-05 09:00:00', 1791190800, NULL, 'open', 1, 2),"
-		 " ('Q1', '2026-10-05 10:00:00', 1791194400, 'open', 'pending', 1, 3),"
-		 " ('Q1', '2026-10-05 10:00:00', 1791194400, 'pending', 'open', 1, 4),"
-		 " ('Q1', '2026-10-05 12:00:00', 1791201600, 'open', 'pending', 3, 2),"
-		 " ('Q1', '2026-10-05 12:00:00', 1791201600, 'pending', 'open', 2, 9),"
-		 " ('Q1', '2026-10-05 15:00:00', 1791212400, 'pending', 'resolved', 3, 3);");
-	month_query(&q, "2026-10");
-	q.config = cfg;
-	q.as_of = AS_OF;
-	CHECK_INT(kpi_run(db, &q, &rs, NULL), SKPI_OK);
 	CHECK_OUTCOME(db, "Q1", "res_rule", "2");
 	CHECK_OUTCOME(db, "Q1", "res_paused_s", "10800");
 	CHECK_OUTCOME(db, "Q1", "res_elapsed_s", "10800");
 	CHECK_OUTCOME(db, "Q1", "res_outcome", "met");
 	CHECK_OUTCOME(db, "Q1", "history_rows", "6");
 	skpi_result_free(rs);
-	config_free(cfg);
 	store_close(db);
 }
 
@@ -912,30 +929,24 @@ out:
 
 TEST(sla_pause_in_business_time)
 {
-	sqlite3 *db = open_db();
-	skpi_config *cfg = load_config(sla_config);
-	skpi_result *rs = NULL;
-	kpi_query q;
-
-	if (!cfg || !db)
-		return;
 	/* urgent (1 working day = 8 business hours): created Mon 10-05 09:00, pending from
 	 * Mon 10:00 to Tue 10:00, resolved Tue 12:00.  Business time 8 h (Monday) + 3 h =
 	 * 11 h, paused Mon 10:00-17:00 + Tue 09:00-10:00 = 8 h: 3 h = 10800 s, met (11 h
 	 * unpaused would breach). */
-	exec(db, "INSERT INTO tickets (ticket_id, created_at, created_ts, first_response_ts,"
-		 " resolved_ts, status, priority, ingest_id, source_line) VALUES"
-		 " ('P1', '2026-10-05 09:00:00', 1791190800, 1791191400, 1791288000, 'resolved',"
-		 "  'urgent', 1, 2);"
-		 "INSERT INTO ticket_status_history (ticket_id, changed_at, changed_ts, old_status,"
-		 " new_status, ingest_id, source_line) VALUES"
-		 " ('P1', '2026-10-05 10:00:00', 1791194400, 'open', 'pending', 1, 3),"
-		 " ('P1', '2026-10-06 10:00:00', 1791280800, 'pending', 'open', 1, 4),"
-		 " ('P1', '2026-10-06 12:00:00', 1791288000, 'open', 'resolved', 1, 5);");
-	month_query(&q, "2026-10");
-	q.config = cfg;
-	q.as_of = AS_OF;
-	CHECK_INT(kpi_run(db, &q, &rs, NULL), SKPI_OK);
+	skpi_result *rs;
+	sqlite3 *db = october_with_sla(
+		"INSERT INTO tickets (ticket_id, created_at, created_ts, first_response_ts,"
+		" resolved_ts, status, priority, ingest_id, source_line) VALUES"
+		" ('P1', '2026-10-05 09:00:00', 1791190800, 1791191400, 1791288000, 'resolved',"
+		"  'urgent', 1, 2);"
+		"INSERT INTO ticket_status_history (ticket_id, changed_at, changed_ts, old_status,"
+		" new_status, ingest_id, source_line) VALUES"
+		" ('P1', '2026-10-05 10:00:00', 1791194400, 'open', 'pending', 1, 3),"
+		" ('P1', '2026-10-06 10:00:00', 1791280800, 'pending', 'open', 1, 4),"
+		" ('P1', '2026-10-06 12:00:00', 1791288000, 'open', 'resolved', 1, 5);", &rs);
+
+	if (!db)
+		return;
 	CHECK_OUTCOME(db, "P1", "res_paused_s", "28800");
 	CHECK_OUTCOME(db, "P1", "res_elapsed_s", "10800");
 	CHECK_OUTCOME(db, "P1", "res_outcome", "met");
@@ -943,7 +954,6 @@ TEST(sla_pause_in_business_time)
 	if (rs)
 		CHECK_CELL_REAL(rs, 0, "sla_res_pct", 100.0);
 	skpi_result_free(rs);
-	config_free(cfg);
 	store_close(db);
 }
 
